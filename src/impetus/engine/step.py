@@ -1,0 +1,161 @@
+"""``step``: one time step of ``dt`` as a short pipeline of named stages.
+
+    body frames -> external accelerations (gravity, thrusters) -> narrow phase ->
+    prepare contact rows -> prepare joint rows -> substeps (integrate velocities,
+    warm start, soft solve, integrate positions, relax) -> restitution ->
+    finalize (poses, clipping, warm-start cache, NaN guard)
+
+The stages work in lane form (scenes on the last axis, see ``lanes``); ``step`` adds
+the lane axis for one scene and its custom vmap rule moves a batch axis there.
+"""
+
+import jax
+import jax.numpy as jnp
+from jax.custom_batching import custom_vmap
+
+from .collide import Manifold, collide
+from .contact_solver import prepare_contacts
+from .joint_solver import per_scene_rows, prepare_joints
+from .lanes import from_lanes, to_lanes
+from .motion import DPX, DPY, DQ, VX, VY, W, initial_motion
+from .plan import POINTS, Plan, make_plan
+from .solver import substeps
+from .types import NO_CONTACT_SEPARATION, Contacts, SimParams, SimState, StaticSimParams
+
+
+def split_actions(actions, static: StaticSimParams):
+    """(J, L) motor commands clipped to [-1, 1] and (T, L) thruster commands clipped to [0, 1]."""
+    J = static.num_joints
+    return jnp.clip(actions[:J], -1.0, 1.0), jnp.clip(actions[J:J + static.num_thrusters], 0.0, 1.0)
+
+
+def movable_mask(state: SimState, static: StaticSimParams):
+    """(N, L) 1.0 for bodies that move: active, finite mass, not a static polygon slot."""
+    body = state.body
+    slot = (jnp.arange(static.num_bodies) >= static.num_static_polygons)[:, None]
+    return (body.active & (body.inverse_mass > 0) & slot).astype(jnp.float32)
+
+
+@jax.named_scope("external_accelerations")
+def external_accelerations(state: SimState, params: SimParams, thrust, cos, sin, movable):
+    """(N, 3, L) linear and angular acceleration of every body from gravity and thrusters."""
+    body, th = state.body, state.thruster
+    N = body.position.shape[0]
+    owner = (jnp.arange(N)[None, :, None] == th.body[:, None, :]).astype(jnp.float32)  # (T, N, L)
+    on = th.active & per_scene_rows(body.active, th.body)
+    c, s = per_scene_rows(cos, th.body), per_scene_rows(sin, th.body)
+    direction = th.angle + per_scene_rows(body.rotation, th.body)
+    magnitude = params.base_thruster_power * th.power * thrust * on
+    fx, fy = magnitude * jnp.cos(direction), magnitude * jnp.sin(direction)
+    ax, ay = th.anchor[:, 0], th.anchor[:, 1]
+    torque = (c * ax - s * ay) * fy - (s * ax + c * ay) * fx
+    wrench = jnp.sum(owner[:, :, None] * jnp.stack([fx, fy, torque], axis=1)[:, None], axis=0)  # (N, 3, L)
+    scale = jnp.stack([body.inverse_mass, body.inverse_mass, body.inverse_inertia], axis=1)
+    gravity = jnp.concatenate([jnp.broadcast_to(state.gravity[None], (N, 2) + state.gravity.shape[1:]),
+                               jnp.zeros_like(body.rotation)[:, None]], axis=1)
+    return (scale * wrench + gravity) * movable[:, None]
+
+
+@jax.named_scope("prepare_contacts")
+def prepare_all_contacts(state, params, plan: Plan, manifolds: dict[str, Manifold], h):
+    rows, imps = {}, {}
+    for kind, m in manifolds.items():
+        kp = plan.kinds[kind]
+        rows[kind], imps[kind] = prepare_contacts(state, params, kp.a, kp.b, m, plan.offsets[kind], h)
+    return rows, imps
+
+
+def _store_contacts(manifolds: dict[str, Manifold], imps, rows, lanes: int) -> Contacts:
+    """Warm-start cache in unified plan order (points padded to 2)."""
+    def pad(x, kind):
+        return x if POINTS[kind] == 2 else jnp.concatenate([x, jnp.zeros_like(x)], axis=1)
+
+    parts: dict[str, list] = {"n": [], "t": [], "f": [], "s": []}
+    for kind, m in manifolds.items():
+        act = rows[kind].active
+        parts["n"].append(pad(imps[kind].normal * act, kind))
+        parts["t"].append(pad(imps[kind].tangent * act, kind))
+        parts["f"].append(pad(m.feature, kind))
+        parts["s"].append(jnp.min(jnp.where(m.valid, m.separation, NO_CONTACT_SEPARATION), axis=1))
+    if not manifolds:
+        z = jnp.zeros((0, 2, lanes))
+        return Contacts(normal_impulse=z, tangent_impulse=z, feature=z.astype(jnp.int32),
+                        separation=jnp.zeros((0, lanes)))
+    return Contacts(normal_impulse=jnp.concatenate(parts["n"]), tangent_impulse=jnp.concatenate(parts["t"]),
+                    feature=jnp.concatenate(parts["f"]), separation=jnp.concatenate(parts["s"]))
+
+
+def _finite_per_lane(tree):
+    """(L,) True where every float leaf is finite in that lane."""
+    oks = [jnp.all(jnp.isfinite(x).reshape(-1, x.shape[-1]), axis=0) for x in jax.tree_util.tree_leaves(tree)
+           if jnp.issubdtype(x.dtype, jnp.floating)]
+    return jnp.all(jnp.stack(oks), axis=0)
+
+
+@jax.named_scope("finalize")
+def finalize(state: SimState, params: SimParams, V, D, manifolds, imps, rows, jimps) -> SimState:
+    """New poses and velocities, clipped; warm-start caches; roll a lane back on NaN/inf."""
+    body = state.body
+    position = jnp.clip(body.position + D[:, DPX:DPY + 1], -params.clip_position, params.clip_position)
+    new = state.replace(
+        body=body.replace(position=position, rotation=body.rotation + D[:, DQ],
+                          velocity=V[:, VX:VY + 1], angular_velocity=V[:, W]),
+        joint=state.joint.replace(linear_impulse=jnp.stack([jimps.linear_x, jimps.linear_y], axis=1),
+                                  angular_impulse=jimps.angular, motor_impulse=jimps.motor,
+                                  lower_impulse=jimps.lower, upper_impulse=jimps.upper),
+        contacts=_store_contacts(manifolds, imps, rows, V.shape[-1]),
+    )
+    ok = _finite_per_lane((new.body, new.joint, new.contacts))
+    rolled_back = state.replace(nonfinite=jnp.ones_like(state.nonfinite))
+    return jax.tree_util.tree_map(lambda a, b: jnp.where(ok, a, b), new, rolled_back)
+
+
+def step_lanes(state: SimState, params: SimParams, actions) -> SimState:
+    """:func:`step` on a state in lane form (leaves with a trailing scene axis)."""
+    static = state.static
+    plan = make_plan(static)
+    h = params.dt / static.num_substeps
+    motor, thrust = split_actions(actions, static)
+    cos, sin = jnp.cos(state.body.rotation), jnp.sin(state.body.rotation)
+    movable = movable_mask(state, static)
+    accel = external_accelerations(state, params, thrust, cos, sin, movable)
+    manifolds = collide(state, params, plan, cos, sin)
+    rows, imps = prepare_all_contacts(state, params, plan, manifolds, h)
+    jrows, jimps, jsoft = prepare_joints(state, params, motor, cos, sin, h)
+    V, D = initial_motion(state.body.velocity * movable[:, None], state.body.angular_velocity * movable)
+    V, D, imps, jimps = substeps(V, D, plan, params, accel, movable, rows, imps, jrows, jimps, jsoft, h)
+    return finalize(state, params, V, D, manifolds, imps, rows, jimps)
+
+
+@custom_vmap
+def step(state: SimState, params: SimParams, actions) -> SimState:
+    """Advance one scene by ``params.dt``.
+
+    Args:
+        state: the scene (it carries its :class:`StaticSimParams` as tree metadata).
+        params: physical coefficients (traced; may differ per scene under ``vmap``).
+        actions: ``(J + T,)``: per-joint motor commands in [-1, 1] followed by
+            per-thruster commands in [0, 1] (out-of-range values are clipped).
+
+    Returns:
+        The new state.  If the step produced a NaN or inf anywhere, the input state is
+        returned instead with ``nonfinite`` set (it stays set).
+
+    ``jax.vmap(step)`` runs the batch through the same code with scenes laid out on the
+    innermost axis (see ``lanes``), so a batch of one equals the unbatched step bitwise.
+    """
+    return from_lanes(step_lanes(to_lanes(state, False), params, to_lanes(actions, False)), False)
+
+
+@step.def_vmap
+def _step_vmap(axis_size, in_batched, state, params, actions):
+    state_b, params_b, actions_b = in_batched
+    lanes = []
+    for tree, flags in ((state, state_b), (actions, actions_b)):
+        lanes.append(jax.tree_util.tree_map(
+            lambda x, b: jnp.moveaxis(x, 0, -1) if b else jnp.broadcast_to(x[..., None], x.shape + (axis_size,)),
+            tree, flags))
+    out = step_lanes(lanes[0], params, lanes[1])
+    del params_b  # batched params are (L,) and broadcast against the lane axis as they are
+    out = from_lanes(out, True)
+    return out, jax.tree_util.tree_map(lambda _: True, out)
