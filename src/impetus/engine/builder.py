@@ -19,6 +19,8 @@ import dataclasses
 import math
 from collections.abc import Sequence
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 from .geometry import circle_mass, polygon_mass
@@ -109,7 +111,8 @@ class SceneBuilder:
             rotation=_num("rotation", call, rotation), velocity=_vec("velocity", call, velocity),
             angular_velocity=_num("angular_velocity", call, angular_velocity),
             density=_num("density", call, density, 0.0, low_open=not fixed) if not fixed else 0.0,
-            friction=_num("friction", call, friction, 0.0), restitution=_num("restitution", call, restitution, 0.0, 1.0),
+            friction=_num("friction", call, friction, 0.0),
+            restitution=_num("restitution", call, restitution, 0.0, 1.0),
             collision_mode=int(collision_mode), fixed=bool(fixed),
         )
 
@@ -170,9 +173,13 @@ class SceneBuilder:
         for slot in order:
             if self._polygons[slot] is None:
                 return slot
-        what = "polygon" if fixed else f"movable polygon (slots {S}..{P - 1})"
-        raise SceneError(f"add_polygon: no free {what} slot (StaticSimParams.num_polygons = {P}, "
+        what = "polygon slot" if fixed else f"movable polygon slot (slots {S}..{P - 1})"
+        raise SceneError(f"add_polygon: no free {what} (StaticSimParams.num_polygons = {P}, "
                          f"num_static_polygons = {S})")
+
+    def body_position(self, handle: BodyHandle) -> np.ndarray:
+        """World position of a body's centre of mass."""
+        return np.array(self._body("body_position", "handle", handle)["position"])
 
     # ---------------------------------------------------------------- joints, thrusters
     def _body(self, call: str, name: str, handle) -> dict:
@@ -269,9 +276,10 @@ def build_state(static, polygons, circles, joints, thrusters, gravity) -> SimSta
     joint = _joint_arrays(state.joint, joints)
     thruster = _thruster_arrays(state.thruster, thrusters)
     cm = collision_matrix(joint.body_a, joint.body_b, joint.active, N)
-    return state.replace(body=body, polygon=state.polygon.replace(vertices=verts, n_vertices=nverts),
-                         circle=state.circle.replace(radius=radius), joint=joint, thruster=thruster,
-                         collision_matrix=cm)
+    state = state.replace(body=body, polygon=state.polygon.replace(vertices=verts, n_vertices=nverts),
+                          circle=state.circle.replace(radius=radius), joint=joint, thruster=thruster,
+                          collision_matrix=cm)
+    return jax.tree_util.tree_map(jnp.asarray, state)
 
 
 def _joint_arrays(joint, joints):

@@ -78,7 +78,7 @@ class ContactImpulses(PyTreeNode):
 
 def match_warm_start(m: Manifold, cache: Contacts, offset: int):
     """Impulses of the previous step's points with the same feature key (else 0)."""
-    n, K = m.feature.shape[:2]
+    n, _K = m.feature.shape[:2]
     old_f = cache.feature[offset:offset + n]  # (n, 2, L)
     old_n = cache.normal_impulse[offset:offset + n]
     old_t = cache.tangent_impulse[offset:offset + n]

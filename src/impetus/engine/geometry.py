@@ -75,7 +75,9 @@ def polygon_mass(
     return mass, centroid_rel + origin[..., 0, :], inertia
 
 
-def circle_mass(radius: Float[Array, "..."], density: Float[Array, "..."]) -> tuple[Float[Array, "..."], Float[Array, "..."]]:
+def circle_mass(
+    radius: Float[Array, "..."], density: Float[Array, "..."]
+) -> tuple[Float[Array, "..."], Float[Array, "..."]]:
     """Mass and inertia of solid discs: ``m = rho pi r^2``, ``I = m r^2 / 2``.
 
     Jax2D uses ``I = m r^2 / 4`` (half the textbook value); we use the textbook value.

@@ -21,7 +21,7 @@ from ._pytree import PyTreeNode
 from .contact_solver import Softness, _accumulate, _clamp, make_softness
 from .geometry import safe_inverse
 from .lanes import onehot, select_rows
-from .motion import DQ, DQC, DQS, DPX, DPY, VX, VY, W
+from .motion import DPX, DPY, DQ, DQC, DQS, VX, VY, W
 from .types import SimParams, SimState
 
 
@@ -156,10 +156,12 @@ def _solve_one(r: JointRows, imp: JointImpulses, Va, Vb, Da, Db, soft: Softness,
     k12 = -ray * rax * Ia - rby * rbx * Ib
     k22 = ma + mb + rax * rax * Ia + rbx * rbx * Ib
     det = k11 * k22 - k12 * k12
-    det = jnp.where(jnp.abs(det) > 1e-20, det, jnp.inf)  # a singular block applies nothing
+    regular = jnp.abs(det) > 1e-20  # a singular block (no movable body) applies nothing
+    det = jnp.where(regular, det, 1.0)
+    mask = r.active * regular
     rx, ry = cx + bias_rate * sx, cy + bias_rate * sy
-    dx = (-mass_scale * (k22 * rx - k12 * ry) - impulse_scale * lx * det) * r.active / det
-    dy = (-mass_scale * (k11 * ry - k12 * rx) - impulse_scale * ly * det) * r.active / det
+    dx = (-mass_scale * (k22 * rx - k12 * ry) - impulse_scale * lx * det) * mask / det
+    dy = (-mass_scale * (k11 * ry - k12 * rx) - impulse_scale * ly * det) * mask / det
     lx, ly = lx + dx, ly + dy
     vax, vay, wa = vax - ma * dx, vay - ma * dy, wa - Ia * (rax * dy - ray * dx)
     vbx, vby, wb = vbx + mb * dx, vby + mb * dy, wb + Ib * (rbx * dy - rby * dx)

@@ -142,7 +142,7 @@ def _kind_plan(kind: str, static: StaticSimParams) -> KindPlan | None:
     real = np.array([p is not None for c in chunks for p in c], bool)
     gather = np.zeros((len(chunks), 2 * m), np.int32)
     write_back = np.tile(np.arange(N, dtype=np.int32) + 2 * m, (len(chunks), 1))
-    for ci, c in enumerate(chunks):
+    for ci, _c in enumerate(chunks):
         rows = slice(ci * m, (ci + 1) * m)
         gather[ci] = np.concatenate([a[rows], b[rows]])
         for pos, body in enumerate(gather[ci]):

@@ -20,11 +20,11 @@ ImpulseSet = dict[str, cs.ContactImpulses]
 
 
 def _chunked(tree, num_chunks: int):
-    return jax.tree_util.tree_map(lambda x: x.reshape((num_chunks, -1) + x.shape[1:]), tree)
+    return jax.tree_util.tree_map(lambda x: x.reshape((num_chunks, -1, *x.shape[1:])), tree)
 
 
 def _flat(tree):
-    return jax.tree_util.tree_map(lambda x: x.reshape((-1,) + x.shape[2:]), tree)
+    return jax.tree_util.tree_map(lambda x: x.reshape((-1, *x.shape[2:])), tree)
 
 
 def contact_pass(V, D, plan: Plan, rows: ContactSet, imps: ImpulseSet, row_fn):

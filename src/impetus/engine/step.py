@@ -51,7 +51,7 @@ def external_accelerations(state: SimState, params: SimParams, thrust, cos, sin,
     torque = (c * ax - s * ay) * fy - (s * ax + c * ay) * fx
     wrench = jnp.sum(owner[:, :, None] * jnp.stack([fx, fy, torque], axis=1)[:, None], axis=0)  # (N, 3, L)
     scale = jnp.stack([body.inverse_mass, body.inverse_mass, body.inverse_inertia], axis=1)
-    gravity = jnp.concatenate([jnp.broadcast_to(state.gravity[None], (N, 2) + state.gravity.shape[1:]),
+    gravity = jnp.concatenate([jnp.broadcast_to(state.gravity[None], (N, 2, *state.gravity.shape[1:])),
                                jnp.zeros_like(body.rotation)[:, None]], axis=1)
     return (scale * wrench + gravity) * movable[:, None]
 
@@ -153,7 +153,7 @@ def _step_vmap(axis_size, in_batched, state, params, actions):
     lanes = []
     for tree, flags in ((state, state_b), (actions, actions_b)):
         lanes.append(jax.tree_util.tree_map(
-            lambda x, b: jnp.moveaxis(x, 0, -1) if b else jnp.broadcast_to(x[..., None], x.shape + (axis_size,)),
+            lambda x, b: jnp.moveaxis(x, 0, -1) if b else jnp.broadcast_to(x[..., None], (*x.shape, axis_size)),
             tree, flags))
     out = step_lanes(lanes[0], params, lanes[1])
     del params_b  # batched params are (L,) and broadcast against the lane axis as they are

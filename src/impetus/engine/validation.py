@@ -65,7 +65,10 @@ class ImpetusAdapter:
         self.params = SimParams(clip_position=1e4)
         builder = SceneBuilder(self.static, gravity=(0.0, -10.0))
         # static boxes first so they land in the static slots
-        order = sorted(range(len(self.shapes)), key=lambda i: (self.shapes[i][0] != "box", self.shapes[i][1]["dynamic"]))
+        def rank(i):
+            return (self.shapes[i][0] != "box", self.shapes[i][1]["dynamic"])
+
+        order = sorted(range(len(self.shapes)), key=rank)
         self.handles = [None] * len(self.shapes)
         for i in order:
             kind, d = self.shapes[i]

@@ -1,0 +1,1 @@
+"""Headless benchmarks (``impetus bench ...``): speed in steps per second, compile time apart."""

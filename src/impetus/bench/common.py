@@ -1,0 +1,46 @@
+"""Shared benchmark helpers: timing loops, device and memory facts."""
+
+import platform
+import resource
+import statistics
+import time
+
+import jax
+
+
+def device_name() -> str:
+    d = jax.devices()[0]
+    kind = getattr(d, "device_kind", d.platform)
+    return f"{d.platform}:{kind}" if d.platform != "cpu" else f"cpu:{platform.processor() or platform.machine()}"
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far [MiB] (Linux ru_maxrss is in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def time_calls(fn, carry, min_seconds: float, reps: int):
+    """Call ``carry = fn(carry)`` repeatedly; each repetition lasts >= ``min_seconds``.
+
+    Returns (carry, list of (calls, seconds) per repetition).
+    """
+    out = []
+    for _ in range(reps):
+        calls, start = 0, time.perf_counter()
+        while True:
+            carry = fn(carry)
+            calls += 1
+            if calls % 2 == 0 or min_seconds <= 0:
+                jax.block_until_ready(carry)
+                if time.perf_counter() - start >= min_seconds:
+                    break
+        jax.block_until_ready(carry)
+        out.append((calls, time.perf_counter() - start))
+    return carry, out
+
+
+def median_rate(samples, items_per_call: int) -> tuple[float, float]:
+    """(median items/s, spread (max - min) / median) over repetitions."""
+    rates = [items_per_call * calls / seconds for calls, seconds in samples]
+    med = statistics.median(rates)
+    return med, (max(rates) - min(rates)) / med if med else 0.0

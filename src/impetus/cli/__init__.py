@@ -1,0 +1,1 @@
+"""Command-line entry points (``impetus ...``). Parsing only; logic lives in the packages."""
