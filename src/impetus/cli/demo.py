@@ -3,12 +3,32 @@
 import time
 from pathlib import Path
 
-import jax
-import jax.numpy as jnp
-import numpy as np
+from .args import positive, size
+
+
+def register(sub) -> None:
+    demo = sub.add_parser("demo", help="simulate a batch of random scenes and write a GIF of one")
+    demo.add_argument("--size", type=size, default="m")
+    demo.add_argument("--batch", type=positive, default=256)
+    demo.add_argument("--steps", type=positive, default=240)
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("-o", "--out", type=Path, default=Path("out/demo.gif"))
+    demo.set_defaults(func=_main)
+
+
+def _main(args, console) -> int:
+    from .jaxsetup import enable_compilation_cache
+
+    enable_compilation_cache()
+    run(args.size, args.batch, args.steps, args.out, args.seed, console)
+    return 0
 
 
 def run(size: str, batch: int, steps: int, out: Path, seed: int, console) -> None:
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
     from ..bench.engine import stacked_random_scenes
     from ..engine import SimParams, step
     from ..engine.scenes import static_for_size

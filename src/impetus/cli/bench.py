@@ -1,0 +1,48 @@
+"""``impetus bench WHAT``: throughput benchmarks (one JSON object with ``--json``)."""
+
+import json
+
+from .args import positive, size
+
+
+def register(sub) -> None:
+    bench = sub.add_parser("bench", help="benchmarks")
+    bsub = bench.add_subparsers(dest="what", required=True)
+    eng = bsub.add_parser("engine", help="physics steps/s of random Kinetix-sized scenes")
+    eng.add_argument("--size", type=size, default="m")
+    eng.add_argument("--batch", type=positive, default=2048)
+    eng.add_argument("--steps", type=positive, default=None, help="steps per timed call (scan length)")
+    eng.add_argument("--reps", type=positive, default=3)
+    eng.add_argument("--min-seconds", type=float, default=1.0)
+    eng.add_argument("--seed", type=int, default=0)
+    eng.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
+    eng.add_argument("--cache", action="store_true", help="use the persistent compilation cache (compile_s ~ 0)")
+    eng.set_defaults(func=_engine)
+
+
+def report(result: dict, columns: list[str], title: str, args, console) -> int:
+    """Print ``result`` as one JSON line (``--json``) or as a rich table."""
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    from rich.table import Table
+
+    table = Table(title=title)
+    for key in columns:
+        table.add_column(key)
+    table.add_row(*[f"{result[k]:,.2f}" if isinstance(result[k], float) else str(result[k]) for k in columns])
+    console.print(table)
+    return 0
+
+
+def _engine(args, console) -> int:
+    from ..bench import engine
+
+    if args.cache:
+        from .jaxsetup import enable_compilation_cache
+
+        enable_compilation_cache()
+    progress = None if args.json else console.print
+    result = engine.run(args.size, args.batch, args.steps, args.reps, args.min_seconds, args.seed, progress)
+    cols = ["size", "batch", "steps_per_s", "spread", "compile_s", "peak_rss_mb", "device"]
+    return report(result, cols, "impetus bench engine", args, console)
