@@ -44,3 +44,16 @@ def median_rate(samples, items_per_call: int) -> tuple[float, float]:
     rates = [items_per_call * calls / seconds for calls, seconds in samples]
     med = statistics.median(rates)
     return med, (max(rates) - min(rates)) / med if med else 0.0
+
+
+def shard_batch(tree, num_devices: int):
+    """Place a batch (leading axis) across the first ``num_devices`` devices (1: unchanged)."""
+    if num_devices <= 1:
+        return tree
+    from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+    devices = jax.devices()[:num_devices]
+    if len(devices) < num_devices:
+        raise ValueError(f"asked for {num_devices} devices, JAX has {len(devices)}")
+    sharding = NamedSharding(Mesh(devices, ("batch",)), PartitionSpec("batch"))
+    return jax.device_put(tree, sharding)

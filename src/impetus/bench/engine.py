@@ -15,7 +15,7 @@ import numpy as np
 
 from ..engine import PHYSICS_VERSION, SimParams, step
 from ..engine.scenes import random_scene, static_for_size
-from .common import device_name, median_rate, peak_rss_mb, time_calls
+from .common import device_name, median_rate, peak_rss_mb, shard_batch, time_calls
 
 
 def stacked_random_scenes(size: str, batch: int, seed: int = 0, distinct: int = 256):
@@ -52,13 +52,15 @@ def default_steps(batch: int) -> int:
 
 
 def run(size: str = "m", batch: int = 2048, steps: int | None = None, reps: int = 3, min_seconds: float = 1.0,
-        seed: int = 0, progress=None) -> dict:
+        seed: int = 0, progress=None, devices: int = 1) -> dict:
     """Benchmark one configuration; returns the result record."""
     steps = steps or default_steps(batch)
     static = static_for_size(size)
     say = progress or (lambda msg: None)
     say(f"building {min(batch, 256)} random {size.upper()} scenes")
-    states = stacked_random_scenes(size, batch, seed)
+    if batch % devices:
+        raise ValueError(f"batch {batch} is not divisible by --devices {devices}")
+    states = shard_batch(stacked_random_scenes(size, batch, seed), devices)
     fn = jax.jit(make_rollout(static, steps, SimParams()))
     carry = (states, jax.random.key(seed))
     say("compiling")
@@ -73,6 +75,6 @@ def run(size: str = "m", batch: int = 2048, steps: int | None = None, reps: int 
     return {
         "benchmark": "engine", "size": size, "batch": batch, "steps_per_call": steps, "steps_per_s": rate,
         "spread": spread, "compile_s": compile_s, "device": device_name(), "peak_rss_mb": peak_rss_mb(),
-        "reps": reps, "nonfinite_scenes": nonfinite, "physics_version": PHYSICS_VERSION,
+        "devices": devices, "reps": reps, "nonfinite_scenes": nonfinite, "physics_version": PHYSICS_VERSION,
         "jax_version": jax.__version__,
     }

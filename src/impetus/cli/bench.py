@@ -2,7 +2,7 @@
 
 import json
 
-from .args import positive, size
+from .args import CLIError, positive, size
 
 
 def register(sub) -> None:
@@ -17,6 +17,8 @@ def register(sub) -> None:
     eng.add_argument("--seed", type=int, default=0)
     eng.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     eng.add_argument("--cache", action="store_true", help="use the persistent compilation cache (compile_s ~ 0)")
+    eng.add_argument("--devices", type=positive, default=1,
+                     help="shard the batch over this many devices (on CPU: split the host into that many)")
     eng.set_defaults(func=_engine)
 
 
@@ -36,6 +38,9 @@ def report(result: dict, columns: list[str], title: str, args, console) -> int:
 
 
 def _engine(args, console) -> int:
+    from .jaxsetup import use_host_devices
+
+    use_host_devices(args.devices)
     from ..bench import engine
 
     if args.cache:
@@ -43,6 +48,10 @@ def _engine(args, console) -> int:
 
         enable_compilation_cache()
     progress = None if args.json else console.print
-    result = engine.run(args.size, args.batch, args.steps, args.reps, args.min_seconds, args.seed, progress)
-    cols = ["size", "batch", "steps_per_s", "spread", "compile_s", "peak_rss_mb", "device"]
+    try:
+        result = engine.run(args.size, args.batch, args.steps, args.reps, args.min_seconds, args.seed, progress,
+                            args.devices)
+    except ValueError as err:
+        raise CLIError(str(err)) from None
+    cols = ["size", "batch", "devices", "steps_per_s", "spread", "compile_s", "peak_rss_mb", "device"]
     return report(result, cols, "impetus bench engine", args, console)

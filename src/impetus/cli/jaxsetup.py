@@ -17,3 +17,23 @@ def enable_compilation_cache(path: str | None = None) -> Path:
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
     return cache
+
+
+def use_host_devices(count: int) -> None:
+    """Split the CPU into ``count`` XLA devices (call before JAX is first used).
+
+    XLA:CPU runs one program mostly on one thread; sharding a batch over ``count`` host
+    devices runs the shards on ``count`` threads.  On a GPU machine this is a no-op.
+    """
+    import sys
+
+    if count <= 1:
+        return
+    flag = f"--xla_force_host_platform_device_count={count}"
+    if "jax" in sys.modules and flag not in os.environ.get("XLA_FLAGS", ""):
+        import jax
+
+        if jax.device_count() < count:
+            raise RuntimeError(f"--devices {count}: JAX was initialised first with {jax.device_count()} device(s)")
+        return
+    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " " + flag).strip()
