@@ -90,13 +90,15 @@ def to_sim_state(level: Level) -> SimState:
     positions moved to centres of mass, anchors re-expressed about them, collision matrix."""
     static, s = level.static, level.shape
     P = static.num_polygons
-    _, centroid, _ = polygon_mass(level.polygon_vertices, level.polygon_n_vertices, jnp.ones((P,)))
+    # per polygon (vmap): geometry.polygon_mass broadcasts a (V,) range against (P, 1) counts, which
+    # fails under jax_numpy_rank_promotion="raise"
+    _, centroid, _ = jax.vmap(polygon_mass)(level.polygon_vertices, level.polygon_n_vertices, jnp.ones((P,)))
     centroid = jnp.where((level.polygon_n_vertices >= 3)[:, None], centroid, 0.0)
     offset = jnp.concatenate([centroid, jnp.zeros((static.num_circles, 2))])  # (N, 2) shape frame
     verts = level.polygon_vertices - centroid[:, None, :]
     used = jnp.arange(static.max_polygon_vertices)[None, :] < level.polygon_n_vertices[:, None]
     verts = jnp.where(used[..., None], verts, 0.0)
-    m_p, _, i_p = polygon_mass(verts, level.polygon_n_vertices, s.density[:P])
+    m_p, _, i_p = jax.vmap(polygon_mass)(verts, level.polygon_n_vertices, s.density[:P])
     m_c, i_c = circle_mass(level.circle_radius, s.density[P:])
     movable = s.active & ~s.fixed
     inv_mass = jnp.where(movable, safe_inverse(jnp.concatenate([m_p, m_c])), 0.0)
