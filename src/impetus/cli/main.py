@@ -7,10 +7,10 @@ its parser and sets ``func(args, console) -> int``.  Heavy imports happen inside
 import argparse
 import sys
 
-from . import bench, demo
+from . import bench, demo, levels
 from .args import CLIError
 
-COMMANDS = [demo, bench]
+COMMANDS = [demo, bench, levels]
 
 
 def build_parser() -> argparse.ArgumentParser:
