@@ -2,13 +2,15 @@
 
 import json
 import math
+import textwrap
 
 import numpy as np
 import pytest
 
 from impetus.engine import PHYSICS_VERSION, StaticSimParams
 from impetus.engine.scenes import KINETIX_SIZES
-from impetus.levels import LevelError, empty_level, load_level, load_levels, save_level, to_sim_state
+from impetus.levels import LevelError, empty_level, load_level, load_levels, save_level, stack, to_sim_state
+from impetus.levels import format as format_module
 from impetus.levels.format import dumps, from_document, loads, short, to_document
 from impetus.levels.validate import check_level
 
@@ -169,6 +171,7 @@ BAD = [
     ("nan", _set(["shapes", 4, "position"], [float("nan"), 1.0]), "$.shapes[4].position", "must be finite"),
     ("inf", _set(["shapes", 4, "rotation"], float("inf")), "$.shapes[4].rotation", "must be finite"),
     ("float32 overflow", _set(["joints", 0, "anchor_a"], [1e39, 0.0]), "$.joints[0].anchor_a", "must be finite"),
+    ("huge integer", _set(["shapes", 4, "position"], [10**400, 0]), "$.shapes[4].position", "must be finite"),
     ("joint to missing shape", _set(["joints", 0, "b"], "c2x"), "$.joints[0].b", "not a shape reference"),
     ("joint to absent shape", _set(["joints", 0, "b"], "c5"), "$.joints[0].b", "c5 (global index 11), which does not"),
     ("joint to itself", _set(["joints", 0, "b"], "p4"), "$.joints[0].b", "to itself"),
@@ -231,6 +234,13 @@ def test_every_problem_is_collected_in_document_order():
     assert info.value.first.endswith("(and 2 more problems)")
 
 
+def test_the_docstring_example_is_a_valid_level():
+    text = format_module.__doc__.split("::", 1)[1].split("\n\n(The writer")[0]
+    lv = loads(textwrap.dedent(text), "example")
+    assert lv.static.num_polygons == 2 and int(np.sum(lv.shape.active)) == 4 and int(np.sum(lv.joint.active)) == 2
+    assert float(lv.shape.velocity[3, 0]) == 0.5 and bool(lv.joint.has_limits[1])
+
+
 def test_level_error_is_a_value_error():
     assert issubclass(LevelError, ValueError)
 
@@ -268,6 +278,13 @@ def test_invalid_json_reports_line_and_column(tmp_path):
     assert len(str(info.value).splitlines()) == 1
 
 
+def test_oversized_integer_literal_is_invalid_json(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text('{"schema_version": 1' + "0" * 5000 + "}")
+    with pytest.raises(LevelError, match=r"big\.json: invalid JSON: Exceeds the limit"):
+        load_level(path)
+
+
 def test_unreadable_and_unrecognised_files(tmp_path):
     with pytest.raises(LevelError, match=r"nope\.json: cannot read: No such file"):
         load_level(tmp_path / "nope.json")
@@ -289,6 +306,8 @@ def test_save_refuses_an_invalid_level_and_writes_nothing(tmp_path):
         save_level(bad, path)
     with pytest.raises(LevelError, match="unknown format"):
         save_level(lv, path, format="yaml")
+    with pytest.raises(LevelError, match="expected one level, got a batch of shape"):
+        save_level(stack([lv, lv]), path)
     assert not path.exists()
 
 

@@ -2,37 +2,35 @@
 
 A file holds only what an author sets; masses, inertias, centres of mass and the collision
 matrix are recomputed on load (``to_sim_state``).  Only active slots are stored, as lists of
-objects.  Units: metres, radians, seconds, kg/m^2.  Example (a polygon frame's ``position`` is
-its origin and ``vertices`` are given about it, counter-clockwise)::
+objects.  Units: metres, radians, seconds, kg/m^2.  Example (a car; the floor and walls are
+shortened to one fixed slab, ``p0``; a polygon's ``position`` is its frame origin and ``vertices``
+are given about it, counter-clockwise)::
 
     {
       "schema_version": 1,
       "physics_version": 1,
-      "size": "s",
+      "size": {"num_polygons": 2, "num_circles": 2, "num_joints": 2, "num_thrusters": 1,
+               "max_polygon_vertices": 4, "num_static_polygons": 1},
       "gravity": [0.0, -9.81],
       "max_timesteps": 256,
       "shapes": [
-        {
-          "id": "p4",
-          "role": "neutral",
-          "fixed": false,
-          "position": [1.5, 1.0],
-          "rotation": 0.0,
-          "vertices": [[-0.5, -0.1], [0.5, -0.1], [0.5, 0.1], [-0.5, 0.1]],
-          "density": 1.0,
-          "friction": 1.0,
-          "restitution": 0.0,
-          "collision_mode": 1
-        },
-        {"id": "c0", "role": "green", ..., "radius": 0.2, ...}
+        {"id": "p0", "role": "red", "fixed": true, "position": [2.5, 0.0],
+         "vertices": [[-2.5, -0.4], [2.5, -0.4], [2.5, 0.4], [-2.5, 0.4]], "collision_mode": 2},
+        {"id": "p1", "position": [1.5, 1.0], "vertices": [[-0.5, -0.1], [0.5, -0.1], [0.5, 0.1], [-0.5, 0.1]],
+         "density": 1.0, "friction": 1.0},
+        {"id": "c0", "role": "green", "position": [1.1, 0.75], "radius": 0.2},
+        {"id": "c1", "position": [1.9, 0.75], "radius": 0.2, "velocity": [0.5, 0.0]}
       ],
       "joints": [
-        {"a": "p4", "b": "c0", "type": "revolute", "anchor_a": [0.4, -0.25], "anchor_b": [0.0, 0.0],
-         "reference_angle": 0.0, "motor": {"on": true, "speed": 1.0, "power": 1.0, "binding": 0, "auto": false},
-         "limits": [-0.5, 0.5]}
+        {"a": "p1", "b": "c0", "type": "revolute", "anchor_a": [-0.4, -0.25], "anchor_b": [0.0, 0.0],
+         "motor": {"on": true, "speed": 1.0, "power": 1.0, "binding": 0, "auto": false}},
+        {"a": "p1", "b": "c1", "type": "revolute", "anchor_a": [0.4, -0.25], "anchor_b": [0.0, 0.0],
+         "reference_angle": 0.0, "limits": [-0.5, 0.5]}
       ],
-      "thrusters": [{"shape": "p4", "anchor": [0.0, -0.1], "angle": 1.5707964, "power": 1.0, "binding": 0}]
+      "thrusters": [{"shape": "p1", "anchor": [0.0, 0.1], "angle": 1.5707964, "power": 1.0, "binding": 1}]
     }
+
+(The writer puts each key of a shape or joint on its own line.)
 
 Fields
   ``size``: ``"s"``/``"m"``/``"l"`` (``engine.scenes.KINETIX_SIZES``) or an object with

@@ -45,6 +45,8 @@ def parse_json(text: str, source: str):
         raise LevelError(f"{source}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
     except RecursionError:
         raise LevelError(f"{source}: invalid JSON: nested too deeply") from None
+    except ValueError as err:  # e.g. an integer literal beyond Python's digit limit
+        raise LevelError(f"{source}: invalid JSON: {err}") from None
     if duplicates:
         raise LevelError([f"{source}: duplicate key {key!r} in an object" for key in duplicates])
     return doc

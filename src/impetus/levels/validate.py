@@ -28,7 +28,6 @@ NUM_MOTOR_BINDINGS, NUM_THRUSTER_BINDINGS = 4, 2
 ROLE_NAMES = ("neutral", "green", "blue", "red")
 #: Largest capacity or episode length a file may ask for (guards memory and int32).
 MAX_CAPACITY, MAX_TIMESTEPS = 4096, 2**31 - 1
-_F32_MAX = float(np.finfo(np.float32).max)
 MISSING = object()
 
 
@@ -48,10 +47,12 @@ class LevelError(ValueError):
 
 def f32(x: float) -> float:
     """``x`` rounded to float32, as a Python float (inf beyond the float32 range, no warning)."""
-    x = float(x)
-    if math.isfinite(x) and abs(x) > _F32_MAX * (1 + 2**-25):
-        return math.copysign(math.inf, x)
-    return float(np.float32(x)) if math.isfinite(x) else x
+    try:
+        x = float(x)
+    except OverflowError:  # a JSON integer beyond the float range
+        return math.inf if x > 0 else -math.inf
+    with np.errstate(over="ignore"):
+        return float(np.float32(x))
 
 
 class Reader:
@@ -278,6 +279,8 @@ def _check_joint(r: Reader, jr, present: set, static: StaticSimParams) -> None:
 
 def check_level(level: Level, source: str = "level") -> list[str]:
     """Every problem of a ``Level`` made in code (empty list if none); paths name the slots."""
+    if np.ndim(level.max_timesteps) != 0:
+        return [f"{source}: expected one level, got a batch of shape {np.shape(level.max_timesteps)}"]
     rec = disassemble(level)
     for sh in rec.shapes:
         sh.path = f"shape {sh.ref}"
