@@ -241,6 +241,14 @@ def test_the_docstring_example_is_a_valid_level():
     assert float(lv.shape.velocity[3, 0]) == 0.5 and bool(lv.joint.has_limits[1])
 
 
+def test_a_missing_field_is_reported_once():
+    doc = car_doc()
+    del doc["shapes"][4]["position"]
+    with pytest.raises(LevelError) as info:
+        _load(doc)
+    assert info.value.problems == [f"{SRC}: $.shapes[4].position: missing field"]
+
+
 def test_level_error_is_a_value_error():
     assert issubclass(LevelError, ValueError)
 

@@ -63,7 +63,9 @@ class Reader:
         self.problems: list[str] = []
 
     def add(self, path: str, message: str) -> None:
-        self.problems.append(f"{self.source}: {path}: {message}")
+        line = f"{self.source}: {path}: {message}"
+        if line not in self.problems:
+            self.problems.append(line)
 
     def raise_if_any(self) -> None:
         if self.problems:
