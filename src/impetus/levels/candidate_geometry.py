@@ -1,0 +1,77 @@
+"""Geometry of a proposed shape against the level: overlap count and joint visibility.
+
+Shapes are summarised by their bounding boxes in their own frames (``LocalBoxes``): exact for
+the generator's boxes (a triangle gets the box it was cut from), and the same summary
+Kinetix's visibility test uses.  A candidate is anything with the fields of
+``proposals.Candidate`` (``is_polygon``, ``half``, ``radius``, ``position``, ``rotation``,
+``target``, ``anchor_new``, ``anchor_target``).  One candidate, one level; vmap for more.
+"""
+
+import jax.numpy as jnp
+from jaxtyping import Array, Bool, Float, Int
+
+from ..engine._pytree import PyTreeNode
+from ..engine.geometry import rotate
+from .level import Level
+from .overlap import RoundedBox, box_separation
+
+_FAR = 1e6
+
+
+class LocalBoxes(PyTreeNode):
+    """Per shape slot (N rows): bounding box in the shape frame and radius (circles)."""
+
+    offset: Float[Array, "n 2"]  # box centre in the shape frame [m] (circles: 0)
+    half: Float[Array, "n 2"]  # half extents [m] (circles: 0)
+    radius: Float[Array, " n"]  # [m] (polygons: 0)
+
+
+def local_boxes(level: Level) -> LocalBoxes:
+    used = (jnp.arange(level.static.max_polygon_vertices)[None, :] < level.polygon_n_vertices[:, None])[..., None]
+    lo = jnp.min(jnp.where(used, level.polygon_vertices, _FAR), axis=1)
+    hi = jnp.max(jnp.where(used, level.polygon_vertices, -_FAR), axis=1)
+    zeros = jnp.zeros((level.static.num_circles, 2))
+    return LocalBoxes(offset=jnp.concatenate([0.5 * (lo + hi), zeros]), half=jnp.concatenate([0.5 * (hi - lo), zeros]),
+                      radius=jnp.concatenate([jnp.zeros((level.static.num_polygons,)), level.circle_radius]))
+
+
+def world_boxes(level: Level, boxes: LocalBoxes) -> RoundedBox:
+    """Rounded world boxes of every slot."""
+    s = level.shape
+    c, sn = jnp.cos(s.rotation), jnp.sin(s.rotation)
+    return RoundedBox(centre=s.position + rotate(c, sn, boxes.offset), cos=c, sin=sn, half=boxes.half,
+                      radius=boxes.radius)
+
+
+def overlap_count(cand, level: Level, boxes: RoundedBox, exclude: Int[Array, ""]) -> Int[Array, ""]:
+    """Number of active shapes (other than ``exclude``) that the candidate overlaps.
+
+    Args:
+        boxes: ``world_boxes`` of the level (computed once for all proposals).
+    """
+    c, s = jnp.cos(cand.rotation), jnp.sin(cand.rotation)
+    mine = RoundedBox(centre=cand.position[None, :], cos=c[None], sin=s[None],
+                      half=jnp.where(cand.is_polygon, cand.half, 0.0)[None, :], radius=cand.radius[None])
+    sep = box_separation(mine, boxes)
+    others = level.shape.active & (jnp.arange(level.static.num_bodies) != exclude)
+    return jnp.sum(others & (sep < 0.0))
+
+
+def reach(half: Float[Array, " 2"], radius, is_polygon, anchor: Float[Array, " 2"]):
+    """(nearest, farthest) boundary distance from a point inside a box (``anchor`` relative to the
+    box centre) or a circle (relative to its centre) [m] (Kinetix's visibility formulas)."""
+    ax, ay = jnp.abs(anchor[0]), jnp.abs(anchor[1])
+    box_near = jnp.minimum(half[0] - ax, half[1] - ay)
+    box_far = jnp.sqrt((half[0] + ax) ** 2 + (half[1] + ay) ** 2)
+    off = jnp.sqrt(ax * ax + ay * ay)
+    return jnp.where(is_polygon, box_near, radius - off), jnp.where(is_polygon, box_far, radius + off)
+
+
+def visible_pair(cand, boxes: LocalBoxes, target_polygon, margin) -> Bool[Array, ""]:
+    """Kinetix's "both shapes showing" test of a jointed pair: turning about the joint, each
+    shape reaches ``margin`` beyond the other's nearest edge.  Two circles never pass."""
+    t = cand.target
+    near_new, far_new = reach(cand.half, cand.radius, cand.is_polygon, cand.anchor_new)
+    near_t, far_t = reach(boxes.half[t], boxes.radius[t], target_polygon, cand.anchor_target - boxes.offset[t])
+    shows = (far_new > near_t + margin) & (far_t > near_new + margin)
+    return shows & (cand.is_polygon | target_polygon)
