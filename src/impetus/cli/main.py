@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args, console) or 0)
     except CLIError as err:
-        console.print(f"[red]error:[/red] {err}", highlight=False)
+        console.print(f"error: {err}", highlight=False, markup=False, soft_wrap=True)
         return 2
     except KeyboardInterrupt:
         console.print("interrupted")

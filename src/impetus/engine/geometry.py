@@ -42,8 +42,8 @@ def normalize(v: Float[Array, "... 2"], eps: float = 1e-12) -> Float[Array, "...
 def next_vertex(vertices: Float[Array, "... v 2"], n_vertices: Int[Array, "..."]) -> Float[Array, "... v 2"]:
     """Vertex ``i + 1`` of each polygon, wrapping at ``n_vertices`` (not at the slot count)."""
     rolled = jnp.roll(vertices, -1, axis=-2)
-    idx = jnp.arange(vertices.shape[-2])
-    wrap = (idx + 1)[..., :] >= n_vertices[..., None]
+    idx = jnp.arange(vertices.shape[-2]).reshape((1,) * jnp.ndim(n_vertices) + (-1,))
+    wrap = (idx + 1) >= jnp.expand_dims(n_vertices, -1)
     return jnp.where(wrap[..., None], vertices[..., :1, :], rolled)
 
 
@@ -61,7 +61,8 @@ def polygon_mass(
     origin = vertices[..., :1, :]
     p = vertices - origin
     q = next_vertex(vertices, n_vertices) - origin
-    used = jnp.arange(vertices.shape[-2]) < n_vertices[..., None]
+    used = jnp.arange(vertices.shape[-2]).reshape((1,) * jnp.ndim(n_vertices) + (-1,)) < jnp.expand_dims(
+        n_vertices, -1)
     d = jnp.where(used, cross(p, q), 0.0)  # twice the signed area of triangle (origin, p, q)
     area = 0.5 * jnp.sum(d, axis=-1)
     safe_area = jnp.where(jnp.abs(area) > 0, area, 1.0)
