@@ -115,7 +115,9 @@ def mutate_level(key: jax.Array, level: Level, num_edits, weights: MutationWeigh
 
     def edit(i, level):
         u = uniforms(jax.random.fold_in(key, i), n + 1)
-        index = categorical(u[0], w * applicable(level))
-        return apply_mutation(index, u[1:], level, params)[0]
+        weight = w * applicable(level)
+        new, ok = apply_mutation(categorical(u[0], weight), u[1:], level, params)
+        keep = ok & (jnp.sum(weight) > 0)  # no mutation can apply: the edit does nothing
+        return jax.tree_util.tree_map(lambda a, b: jnp.where(keep, a, b), new, level)
 
     return jax.lax.fori_loop(0, num_edits, edit, level)
