@@ -1,0 +1,72 @@
+"""Impetus engine vs Jax2D, measured in one sitting, interleaved per configuration.
+
+Usage (from the repository root; the Jax2D venv as described in ../shared/anchor-bench/README.md)::
+
+    .venv/bin/python benchmarks/compare_engine.py --jax2d-python ~/anchor-venvs/kinetix/bin/python \
+        --sizes s,m,l --batches 1,256,2048,8192 [--devices 2] [--out out/compare_engine.json]
+
+For each (size, batch) it runs Jax2D's anchor benchmark and ``impetus bench engine --json`` one
+after the other (so both see the same machine load) and prints a markdown table of steps/s,
+the ratio, compile times and our peak memory.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+LEVEL_CACHE = str(Path(tempfile.gettempdir()) / "jax2d-level-cache")
+ANCHOR = Path(__file__).resolve().parents[2] / "shared" / "anchor-bench" / "bench_jax2d_engine.py"
+
+
+def jax2d(python: str, size: str, batch: int, reps: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "r.json"
+        subprocess.run([python, str(ANCHOR), "--sizes", size, "--batches", str(batch), "--reps", str(reps),
+                        "--level-cache", LEVEL_CACHE, "--json-out", str(out)], check=True, capture_output=True,
+                       text=True)
+        row = json.loads(out.read_text())["rows"][0]
+    row["compile_total_s"] = row["trace_lower_s"] + row["compile_s"]
+    return row
+
+
+def impetus(size: str, batch: int, reps: int, devices: int) -> dict:
+    cmd = [sys.executable, "-m", "impetus.cli.main", "bench", "engine", "--size", size, "--batch", str(batch),
+           "--reps", str(reps), "--devices", str(devices), "--json"]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--jax2d-python", required=True)
+    ap.add_argument("--sizes", default="m")
+    ap.add_argument("--batches", default="2048")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--devices", type=int, default=1)
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args()
+    rows = []
+    print("| size | batch | Jax2D steps/s | Impetus steps/s | ratio | Jax2D compile s | Impetus compile s |"
+          " Impetus peak RSS MiB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for size in args.sizes.split(","):
+        for batch in (int(b) for b in args.batches.split(",")):
+            ref = jax2d(args.jax2d_python, size, batch, args.reps)
+            ours = impetus(size, batch, args.reps, args.devices if batch >= args.devices else 1)
+            ref_rate = ref["steps_per_s_median"]
+            ratio = ours["steps_per_s"] / ref_rate
+            rows.append({"size": size, "batch": batch, "jax2d": ref, "impetus": ours, "ratio": ratio})
+            print(f"| {size.upper()} | {batch} | {ref_rate:,.0f} | {ours['steps_per_s']:,.0f} | {ratio:.2f}x | "
+                  f"{ref['compile_total_s']:.1f} | {ours['compile_s']:.1f} | {ours['peak_rss_mb']:.0f} |",
+                  flush=True)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
