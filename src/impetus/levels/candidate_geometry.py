@@ -7,6 +7,7 @@ Kinetix's visibility test uses.  A candidate is anything with the fields of
 ``target``, ``anchor_new``, ``anchor_target``).  One candidate, one level; vmap for more.
 """
 
+import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Bool, Float, Int
 
@@ -49,12 +50,14 @@ def overlap_count(cand, level: Level, boxes: RoundedBox, exclude: Int[Array, ""]
     Args:
         boxes: ``world_boxes`` of the level (computed once for all proposals).
     """
-    c, s = jnp.cos(cand.rotation), jnp.sin(cand.rotation)
-    mine = RoundedBox(centre=cand.position[None, :], cos=c[None], sin=s[None],
-                      half=jnp.where(cand.is_polygon, cand.half, 0.0)[None, :], radius=cand.radius[None])
-    sep = box_separation(mine, boxes)
+    mine = RoundedBox(centre=cand.position, cos=jnp.cos(cand.rotation), sin=jnp.sin(cand.rotation),
+                      half=jnp.where(cand.is_polygon, cand.half, 0.0), radius=cand.radius)
     others = level.shape.active & (jnp.arange(level.static.num_bodies) != exclude)
-    return jnp.sum(others & (sep < 0.0))
+    count = jnp.int32(0)
+    for i in range(level.static.num_bodies):  # unrolled: a fused reduction over slots is slow on CPU
+        box = jax.tree_util.tree_map(lambda x, i=i: x[i], boxes)
+        count = count + (others[i] & (box_separation(mine, box) < 0.0)).astype(jnp.int32)
+    return count
 
 
 def reach(half: Float[Array, " 2"], radius, is_polygon, anchor: Float[Array, " 2"]):

@@ -31,7 +31,7 @@ from .generator_params import GeneratorParams
 from .level import BLUE, GREEN, NEUTRAL, Level
 from .predicates import motor_controls, movable
 from .proposals import U, add_shape
-from .sample_shapes import categorical, choose, sample_thruster, uniforms
+from .sample_shapes import categorical, choose, sample_thruster, seed_of, stream
 from .world import NUM_WALLS, local_centres, shape_areas, walls_level
 
 DEFAULT_PARAMS = GeneratorParams()
@@ -67,20 +67,26 @@ def _event_plan(m, floor_role, num_events: int, force_motor, params: GeneratorPa
     return kinds, no_fix, (e == 2) & force_motor
 
 
-def _add_shapes(level: Level, u_events, plan, priority, params: GeneratorParams):
-    """Run the addition events; returns (level, birth event of each slot or -1)."""
+def _add_shapes(level: Level, seed, start: int, plan, priority, params: GeneratorParams):
+    """Run the addition events; returns (level, birth event of each slot or -1).
+
+    Event ``e`` reads its proposals' uniforms from ``stream(seed, start + e * n, n)``.
+    """
     N = level.static.num_bodies
     kinds, no_fix, force_motor = plan
+    k = params.add_shape_n_proposals
+    n = k * U.COUNT
 
     def body(carry, x):
         level, born = carry
-        u, kind, nofix, motor, e = x
+        kind, nofix, motor, e = x
+        u = stream(seed, start + e * n, n).reshape(k, U.COUNT)
         level, index, written, _ = add_shape(u, level, params, priority, kind == JOINED, nofix, motor,
                                              enabled=kind != NONE)
         born = jnp.where(written & (jnp.arange(N) == index), e, born)
         return (level, born), None
 
-    xs = (u_events, kinds, no_fix, force_motor, jnp.arange(kinds.shape[0]))
+    xs = (kinds, no_fix, force_motor, jnp.arange(kinds.shape[0]))
     (level, born), _ = jax.lax.scan(body, (level, jnp.full((N,), -1, jnp.int32)), xs)
     return level, born
 
@@ -127,10 +133,9 @@ def sample_level(key: jax.Array, static: StaticSimParams, params: GeneratorParam
     check_static(static)
     N, J, T = static.num_bodies, static.num_joints, static.num_thrusters
     K = N - static.num_static_polygons
-    sizes = [_MISC + K, K * params.add_shape_n_proposals * U.COUNT, T * _THRUSTER_U, N + J + T]
-    u = uniforms(key, sum(sizes))
-    m, u_events, u_thrust, priority = jnp.split(u, np.cumsum(sizes)[:-1])
-    u_events = u_events.reshape(K, params.add_shape_n_proposals, U.COUNT)
+    seed = seed_of(key)
+    sizes = [_MISC + K, T * _THRUSTER_U, N + J + T]
+    m, u_thrust, priority = jnp.split(stream(seed, 0, sum(sizes)), np.cumsum(sizes)[:-1])
     u_thrust = u_thrust.reshape(T, _THRUSTER_U)
     level = walls_level(static, jnp.stack([jnp.float32(0.0), jnp.float32(params.gravity_y)]), params.max_timesteps)
     floor_probs = jnp.stack([params.floor_prob_normal, params.floor_prob_green, params.floor_prob_blue,
@@ -140,7 +145,7 @@ def sample_level(key: jax.Array, static: StaticSimParams, params: GeneratorParam
     option = jnp.minimum(jnp.floor(m[_CONTROL] * 3), 2)  # 0 motor, 1 thruster, 2 both
     force_motor = (option != 1) & (J > 0)
     plan = _event_plan(m, floor_role, K, force_motor, params)
-    level, born = _add_shapes(level, u_events, plan, priority[:N + J], params)
+    level, born = _add_shapes(level, seed, sum(sizes), plan, priority[:N + J], params)
     force_thruster = (option != 0) | ~jnp.any(motor_controls(level))
     level = _add_thrusters(level, u_thrust, born, force_thruster, priority[N + J:], params)
     return _swap_goals(level, (m[_SWAP] < 0.5) & (floor_role == NEUTRAL))

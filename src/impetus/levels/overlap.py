@@ -26,24 +26,25 @@ class RoundedBox(PyTreeNode):
     radius: Float[Array, "..."]  # [m]
 
 
-def _extent(box: RoundedBox, lx, ly):
-    """Half width of ``box`` projected on the unit axis (lx, ly)."""
-    return (box.half[..., 0] * jnp.abs(box.cos * lx + box.sin * ly)
-            + box.half[..., 1] * jnp.abs(-box.sin * lx + box.cos * ly) + box.radius)
-
-
 def box_separation(a: RoundedBox, b: RoundedBox) -> Float[Array, "..."]:
-    """Separating-axis separation of two rounded boxes [m] (negative: overlap); broadcasts."""
+    """Separating-axis separation of two rounded boxes [m] (negative: overlap); broadcasts.
+
+    Axes: both boxes' two axes and the centre-to-centre direction.  A box's extent along its
+    own axes is its half extent; along the other box's axes it follows from the relative angle.
+    """
     dx, dy = b.centre[..., 0] - a.centre[..., 0], b.centre[..., 1] - a.centre[..., 1]
+    c = jnp.abs(a.cos * b.cos + a.sin * b.sin)  # |cos| and |sin| of the relative angle
+    s = jnp.abs(a.cos * b.sin - a.sin * b.cos)
+    ax, ay = a.half[..., 0], a.half[..., 1]
+    bx, by = b.half[..., 0], b.half[..., 1]
+    r = a.radius + b.radius
+    da_u, da_v = jnp.abs(dx * a.cos + dy * a.sin), jnp.abs(dy * a.cos - dx * a.sin)  # |d| along a's axes
+    db_u, db_v = jnp.abs(dx * b.cos + dy * b.sin), jnp.abs(dy * b.cos - dx * b.sin)
     dist = jnp.sqrt(dx * dx + dy * dy)
-    safe = jnp.where(dist > 1e-9, dist, 1.0)
-    axes = [(a.cos, a.sin), (-a.sin, a.cos), (b.cos, b.sin), (-b.sin, b.cos),
-            (jnp.where(dist > 1e-9, dx / safe, 1.0), jnp.where(dist > 1e-9, dy / safe, 0.0))]
-    seps = [jnp.abs(dx * lx + dy * ly) - _extent(a, lx, ly) - _extent(b, lx, ly) for lx, ly in axes]
-    out = seps[0]
-    for s in seps[1:]:
-        out = jnp.maximum(out, s)
-    return out
+    centre_axis = dist - (ax * da_u + ay * da_v + bx * db_u + by * db_v) / jnp.maximum(dist, 1e-9)
+    out = jnp.maximum(da_u - ax - bx * c - by * s, da_v - ay - bx * s - by * c)
+    out = jnp.maximum(out, jnp.maximum(db_u - bx - ax * c - ay * s, db_v - by - ax * s - ay * c))
+    return jnp.maximum(out, centre_axis) - r
 
 
 def polygon_is_convex_ccw(verts, n, tol: float = 1e-7):

@@ -1,7 +1,7 @@
 """Building blocks of the level generator and mutators, driven by pre-drawn uniforms.
 
 Every sampler takes ``u``, an array of independent U(0, 1) numbers, instead of a PRNG key:
-the generator draws all the uniforms it needs in one call and hands out slices, which is much
+the generator hands out slices of one cheap counter-based stream (:func:`stream`), which is much
 cheaper than splitting keys for each small draw.  Each function documents how many it uses.
 Lengths are metres, angles radians.  All functions act on one level; vmap them for a batch.
 """
@@ -28,17 +28,28 @@ def _mix32(x):
     return x ^ (x >> 16)
 
 
-def uniforms(key: jax.Array, n: int) -> Float[Array, " n"]:
-    """``n`` U(0, 1) numbers (24-bit resolution) for one level.
+def seed_of(key: jax.Array):
+    """The 64 random bits (two uint32) that drive one level's uniform stream."""
+    return jax.random.bits(key, (2,), jnp.uint32)
 
-    64 bits are drawn from ``key`` with JAX's threefry, then expanded by a counter-based hash
-    (two rounds of ``lowbias32``).  A level needs over a thousand numbers; drawing them all
-    with threefry took 50 ms per 2048 levels on CPU, the hash takes 1.5 ms.  Statistical
-    quality is ample for procedural generation; results still depend only on ``key``.
+
+def stream(seed, start, n: int) -> Float[Array, " n"]:
+    """Numbers ``start .. start + n - 1`` of the U(0, 1) stream of ``seed`` (24-bit resolution).
+
+    A counter-based hash (two rounds of ``lowbias32``) of the position, keyed by 64 bits drawn
+    from the level's key with JAX's threefry.  A level needs over a thousand numbers; threefry
+    took 50 ms per 2048 levels on CPU, the hash 1.5 ms, and any slice can be computed where it
+    is used (inside a loop, say) without drawing the others.  Statistical quality is ample for
+    procedural generation; results depend only on the key.  ``start`` may be traced.
     """
-    seed = jax.random.bits(key, (2,), jnp.uint32)
-    h = _mix32(_mix32(jnp.arange(n, dtype=jnp.uint32) + seed[0]) ^ seed[1])
+    counter = jnp.arange(n, dtype=jnp.uint32) + jnp.asarray(start).astype(jnp.uint32)
+    h = _mix32(_mix32(counter + seed[0]) ^ seed[1])
     return (h >> 8).astype(jnp.float32) * jnp.float32(1.0 / (1 << 24))
+
+
+def uniforms(key: jax.Array, n: int) -> Float[Array, " n"]:
+    """``n`` U(0, 1) numbers from ``key`` (the start of its :func:`stream`)."""
+    return stream(seed_of(key), 0, n)
 
 
 def categorical(u, weights: Float[Array, " k"]) -> Int[Array, ""]:
