@@ -20,6 +20,17 @@ def register(sub) -> None:
     eng.add_argument("--devices", type=positive, default=1,
                      help="shard the batch over this many devices (on CPU: split the host into that many)")
     eng.set_defaults(func=_engine)
+    lev = bsub.add_parser("levels", help="generated levels/s (sample_level + to_sim_state)")
+    lev.add_argument("--size", type=size, default="m")
+    lev.add_argument("--batch", type=positive, default=2048)
+    lev.add_argument("--reps", type=positive, default=3)
+    lev.add_argument("--min-seconds", type=float, default=1.0)
+    lev.add_argument("--seed", type=int, default=0)
+    lev.add_argument("--filter-steps", type=int, default=0,
+                     help="also time the no-op filter with this many physics steps (Kinetix: 128)")
+    lev.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
+    lev.add_argument("--cache", action="store_true", help="use the persistent compilation cache (compile_s ~ 0)")
+    lev.set_defaults(func=_levels)
 
 
 def report(result: dict, columns: list[str], title: str, args, console) -> int:
@@ -55,3 +66,17 @@ def _engine(args, console) -> int:
         raise CLIError(str(err)) from None
     cols = ["size", "batch", "devices", "steps_per_s", "spread", "compile_s", "peak_rss_mb", "device"]
     return report(result, cols, "impetus bench engine", args, console)
+
+
+def _levels(args, console) -> int:
+    from ..bench import levels
+
+    if args.cache:
+        from .jaxsetup import enable_compilation_cache
+
+        enable_compilation_cache()
+    progress = None if args.json else console.print
+    result = levels.run(args.size, args.batch, args.reps, args.min_seconds, args.seed, args.filter_steps, progress)
+    cols = ["size", "batch", "levels_per_s", "seconds_per_batch", "spread", "compile_s", "device"]
+    cols += ["filter_levels_per_s", "filter_compile_s"] if args.filter_steps else []
+    return report(result, cols, "impetus bench levels", args, console)
