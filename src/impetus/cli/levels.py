@@ -3,17 +3,16 @@
     impetus levels validate PATH...           ok / one error line per file; exit 1 if any is invalid
     impetus levels convert IN OUT [--to F]    either format in; F = impetus (default) or kinetix
     impetus levels show PATH [-o OUT.png]     a picture of the level at t = 0, coloured by role
-
-Other modules add subcommands by appending ``register(levels_subparsers)`` callables to
-:data:`EXTRA_SUBCOMMANDS` before the parser is built.
+    impetus levels sample --size m -n 16 DIR  random levels from the generator (``levels_sample``)
 """
 
 from pathlib import Path
 
+from . import levels_sample
 from .args import positive
 
 #: Callables ``register(levels_subparsers)`` that add more ``levels`` subcommands.
-EXTRA_SUBCOMMANDS: list = []
+EXTRA_SUBCOMMANDS = [levels_sample.register]
 
 #: Picture colours (RGB): roles, and neutral fixed scenery.
 ROLE_RGB = {0: (150, 150, 150), 1: (0, 200, 0), 2: (0, 110, 230), 3: (230, 40, 40)}
