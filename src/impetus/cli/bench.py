@@ -31,6 +31,21 @@ def register(sub) -> None:
     lev.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     lev.add_argument("--cache", action="store_true", help="use the persistent compilation cache (compile_s ~ 0)")
     lev.set_defaults(func=_levels)
+    env = bsub.add_parser("env", help="env steps/s with auto-reset and random actions")
+    env.add_argument("--size", type=size, default="m")
+    env.add_argument("--obs", choices=("entity", "flat", "pixels"), default="entity")
+    env.add_argument("--reset", choices=("levels", "random"), default="levels",
+                     help="levels: draw from a fixed set of generated levels; random: fresh generated levels")
+    env.add_argument("--batch", type=positive, default=2048)
+    env.add_argument("--steps", type=positive, default=None, help="env steps per timed call (scan length)")
+    env.add_argument("--reps", type=positive, default=3)
+    env.add_argument("--min-seconds", type=float, default=1.0)
+    env.add_argument("--num-levels", type=positive, default=256, help="size of the level set")
+    env.add_argument("--final-obs", action="store_true", help="also build info['final_observation']")
+    env.add_argument("--seed", type=int, default=0)
+    env.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
+    env.add_argument("--cache", action="store_true", help="use the persistent compilation cache")
+    env.set_defaults(func=_env)
 
 
 def report(result: dict, columns: list[str], title: str, args, console) -> int:
@@ -66,6 +81,20 @@ def _engine(args, console) -> int:
         raise CLIError(str(err)) from None
     cols = ["size", "batch", "devices", "steps_per_s", "spread", "compile_s", "peak_rss_mb", "device"]
     return report(result, cols, "impetus bench engine", args, console)
+
+
+def _env(args, console) -> int:
+    from ..bench import env
+
+    if args.cache:
+        from .jaxsetup import enable_compilation_cache
+
+        enable_compilation_cache()
+    progress = None if args.json else console.print
+    result = env.run(args.size, args.obs, args.reset, args.batch, args.steps, args.reps, args.min_seconds, args.seed,
+                     args.num_levels, args.final_obs, progress)
+    cols = ["size", "obs", "reset", "batch", "steps_per_s", "physics_steps_per_s", "spread", "compile_s", "device"]
+    return report(result, cols, "impetus bench env", args, console)
 
 
 def _levels(args, console) -> int:
