@@ -104,3 +104,19 @@ def test_noop_rollout_filter_and_engine_stability():
     assert not np.asarray(kept_solved).any()
     assert not leaves_close(take(kept, 0), hand_level(True))
     assert leaves_close(take(kept, 0), hand_level(False))
+
+
+def test_generated_levels_pass_file_validation_and_round_trip(tmp_path):
+    """Saved and loaded back, a level keeps its shapes and its joint and thruster counts (the file
+    lists joints and thrusters compactly, so their slots may change) and stays valid."""
+    from impetus.levels import load_level, save_level
+
+    levels = jax.device_get(many_levels())
+    for i in (0, 1, 2):
+        level = take(levels, i)
+        save_level(level, tmp_path / f"{i}.json")
+        back = load_level(tmp_path / f"{i}.json")
+        assert leaves_close(back.shape, level.shape)
+        assert int(back.joint.active.sum()) == int(level.joint.active.sum())
+        assert int(back.thruster.active.sum()) == int(level.thruster.active.sum())
+        assert bool(is_valid(back))
