@@ -104,3 +104,39 @@ def test_zero_weights_and_inapplicable_mutations_do_nothing(levels):
     out = mutate(levels, MutationWeights(**{n: 0.0 for n in NAMES}) .replace(remove_joint=1.0), seed=2)
     no_joint = ~np.asarray(levels.joint.active).any(1)
     assert not changed(take(out, np.nonzero(no_joint)[0]), take(levels, np.nonzero(no_joint)[0])).any()
+
+
+def _broken_variants(level):
+    """(name, level) pairs, each breaking one rule of ``is_valid``."""
+    s, j, t = level.shape, level.joint, level.thruster
+    P = level.static.num_polygons
+    green = int(np.nonzero(np.asarray(s.active & (s.role == GREEN)))[0][0])
+    ja, tb = int(np.nonzero(np.asarray(j.active))[0][0]), int(np.nonzero(np.asarray(t.active))[0][0])
+    poly = int(np.nonzero(np.asarray(s.active[:P]))[0][-1])
+    bowtie = level.polygon_vertices.at[poly, :4].set(jnp.array([[-0.2, -0.2], [0.2, 0.2], [0.2, -0.2], [-0.2, 0.2]]))
+    return [
+        ("no green", level.replace(shape=s.replace(role=jnp.where(s.role == GREEN, NEUTRAL, s.role)))),
+        ("no control", level.replace(joint=j.replace(motor_on=j.motor_on & False),
+                                     thruster=t.replace(active=t.active & False))),
+        ("crossed polygon", level.replace(polygon_vertices=bowtie)),
+        ("clockwise polygon", level.replace(polygon_vertices=level.polygon_vertices.at[poly].set(
+            level.polygon_vertices[poly, ::-1]))),
+        ("joint to inactive", level.replace(shape=s.replace(active=s.active.at[j.body_b[ja]].set(False)))),
+        ("thruster on inactive", level.replace(shape=s.replace(active=s.active.at[t.body[tb]].set(False)))),
+        ("index out of range", level.replace(joint=j.replace(body_a=j.body_a.at[ja].set(99)))),
+        ("nan", level.replace(shape=s.replace(rotation=s.rotation.at[green].set(jnp.nan)))),
+        ("outside the world", level.replace(shape=s.replace(position=s.position.at[green].set(jnp.array([6.0, 2.0]))))),
+        ("zero radius", level.replace(circle_radius=level.circle_radius * 0.0)),
+    ]
+
+
+def test_is_valid_rejects_each_broken_rule(levels):
+    act = np.asarray(levels.shape.active)
+    P = levels.static.num_polygons
+    ok = (np.asarray(levels.joint.active).any(1) & np.asarray(levels.thruster.active).any(1) & act[:, P:].any(1)
+          & act[:, 4:P].any(1))
+    level = take(levels, int(np.nonzero(ok)[0][0]))
+    cases = _broken_variants(level)
+    verdicts = jax.vmap(is_valid)(jax.tree_util.tree_map(lambda *xs: jnp.stack(xs), level, *[c for _, c in cases]))
+    assert bool(verdicts[0])
+    assert [name for (name, _), v in zip(cases, np.asarray(verdicts[1:]), strict=True) if v] == []

@@ -2,9 +2,14 @@
 
 Shapes are summarised by their bounding boxes in their own frames (``LocalBoxes``): exact for
 the generator's boxes (a triangle gets the box it was cut from), and the same summary
-Kinetix's visibility test uses.  A candidate is anything with the fields of
-``proposals.Candidate`` (``is_polygon``, ``half``, ``radius``, ``position``, ``rotation``,
-``target``, ``anchor_new``, ``anchor_target``).  One candidate, one level; vmap for more.
+Kinetix's visibility test uses.  Overlap tests use *rounded boxes*: a polygon's box, or a
+zero-size box of radius ``r`` for a circle.  :func:`box_separation` is the separating-axis value
+over both boxes' axes and the centre-to-centre axis: its sign is exact for two boxes and for two
+circles, and it errs towards "overlapping" only near a box corner facing a circle.
+
+A candidate is anything with the fields of ``proposals.Candidate`` (``is_polygon``, ``half``,
+``radius``, ``position``, ``rotation``, ``target``, ``anchor_new``, ``anchor_target``).  One
+candidate, one level; vmap for more.
 """
 
 import jax
@@ -14,9 +19,39 @@ from jaxtyping import Array, Bool, Float, Int
 from ..engine._pytree import PyTreeNode
 from ..engine.geometry import rotate
 from .level import Level
-from .overlap import RoundedBox, box_separation
 
 _FAR = 1e6
+
+
+class RoundedBox(PyTreeNode):
+    """Oriented boxes with rounded corners; any leading shape."""
+
+    centre: Float[Array, "... 2"]  # world [m]
+    cos: Float[Array, "..."]
+    sin: Float[Array, "..."]
+    half: Float[Array, "... 2"]  # half extents along the box axes [m]
+    radius: Float[Array, "..."]  # [m]
+
+
+def box_separation(a: RoundedBox, b: RoundedBox) -> Float[Array, "..."]:
+    """Separating-axis separation of two rounded boxes [m] (negative: overlap); broadcasts.
+
+    Axes: both boxes' two axes and the centre-to-centre direction.  A box's extent along its
+    own axes is its half extent; along the other box's axes it follows from the relative angle.
+    """
+    dx, dy = b.centre[..., 0] - a.centre[..., 0], b.centre[..., 1] - a.centre[..., 1]
+    c = jnp.abs(a.cos * b.cos + a.sin * b.sin)  # |cos| and |sin| of the relative angle
+    s = jnp.abs(a.cos * b.sin - a.sin * b.cos)
+    ax, ay = a.half[..., 0], a.half[..., 1]
+    bx, by = b.half[..., 0], b.half[..., 1]
+    r = a.radius + b.radius
+    da_u, da_v = jnp.abs(dx * a.cos + dy * a.sin), jnp.abs(dy * a.cos - dx * a.sin)  # |d| along a's axes
+    db_u, db_v = jnp.abs(dx * b.cos + dy * b.sin), jnp.abs(dy * b.cos - dx * b.sin)
+    dist = jnp.sqrt(dx * dx + dy * dy)
+    centre_axis = dist - (ax * da_u + ay * da_v + bx * db_u + by * db_v) / jnp.maximum(dist, 1e-9)
+    out = jnp.maximum(da_u - ax - bx * c - by * s, da_v - ay - bx * s - by * c)
+    out = jnp.maximum(out, jnp.maximum(db_u - bx - ax * c - ay * s, db_v - by - ax * s - ay * c))
+    return jnp.maximum(out, centre_axis) - r
 
 
 class LocalBoxes(PyTreeNode):

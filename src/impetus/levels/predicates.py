@@ -10,8 +10,8 @@ import jax
 import jax.numpy as jnp
 from jaxtyping import Array, Bool, Float
 
+from ..engine.geometry import cross, dot, next_vertex
 from .level import BLUE, GREEN, Level
-from .overlap import polygon_is_convex_ccw
 from .world import centres_of_mass, inside_world, to_world
 
 
@@ -41,6 +41,18 @@ def thruster_controls(level: Level) -> Bool[Array, " t"]:
 
 def has_control(level: Level) -> Bool[Array, ""]:
     return jnp.any(motor_controls(level)) | jnp.any(thruster_controls(level))
+
+
+def polygon_is_convex_ccw(verts, n, tol: float = 1e-7):
+    """``True`` when the used vertices form a strictly convex counter-clockwise polygon."""
+    used = jnp.arange(verts.shape[0]) < n
+    edge = next_vertex(verts, n) - verts
+    turn = cross(edge, next_vertex(edge, n))
+    scale = jnp.maximum(jnp.max(jnp.where(used, dot(edge, edge), 0.0)), 1e-12)
+    left_turns = jnp.all(jnp.where(used, turn > tol * scale, True))
+    # all left turns and one full revolution (a pentagram turns left twice around)
+    winding = jnp.sum(jnp.where(used, jnp.arctan2(turn, dot(edge, next_vertex(edge, n))), 0.0))
+    return (n >= 3) & (n <= verts.shape[0]) & left_turns & (jnp.abs(winding - 2 * jnp.pi) < 1e-3)
 
 
 def indices_ok(level: Level) -> Bool[Array, ""]:

@@ -19,10 +19,9 @@ from jaxtyping import Array, Bool, Float, Int
 
 from ..engine._pytree import PyTreeNode
 from ..engine.geometry import rotate
-from .candidate_geometry import LocalBoxes, local_boxes, overlap_count, visible_pair, world_boxes
+from .candidate_geometry import LocalBoxes, RoundedBox, local_boxes, overlap_count, visible_pair, world_boxes
 from .generator_params import GeneratorParams
 from .level import BLUE, GREEN, Level
-from .overlap import RoundedBox
 from .sample_shapes import (
     allowed_roles_next_to,
     box_polygon,
