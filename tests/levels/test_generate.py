@@ -112,6 +112,7 @@ def test_generated_levels_pass_file_validation_and_round_trip(tmp_path):
     from impetus.levels import load_level, save_level
 
     levels = jax.device_get(many_levels())
+    valid = jax.jit(is_valid)
     for i in (0, 1, 2):
         level = take(levels, i)
         save_level(level, tmp_path / f"{i}.json")
@@ -119,4 +120,4 @@ def test_generated_levels_pass_file_validation_and_round_trip(tmp_path):
         assert leaves_close(back.shape, level.shape)
         assert int(back.joint.active.sum()) == int(level.joint.active.sum())
         assert int(back.thruster.active.sum()) == int(level.thruster.active.sum())
-        assert bool(is_valid(back))
+        assert bool(valid(back))
