@@ -143,7 +143,7 @@ def sample_level(key: jax.Array, static: StaticSimParams, params: GeneratorParam
     floor_role = categorical(m[_FLOOR], floor_probs)
     level = level.replace(shape=level.shape.replace(role=level.shape.role.at[0].set(floor_role)))
     option = jnp.minimum(jnp.floor(m[_CONTROL] * 3), 2)  # 0 motor, 1 thruster, 2 both
-    force_motor = (option != 1) & (J > 0)
+    force_motor = ((option != 1) | (T == 0)) & (J > 0)  # without thruster slots, the control is a motor
     plan = _event_plan(m, floor_role, K, force_motor, params)
     level, born = _add_shapes(level, seed, sum(sizes), plan, priority[:N + J], params)
     force_thruster = (option != 0) | ~jnp.any(motor_controls(level))

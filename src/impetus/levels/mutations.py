@@ -22,7 +22,7 @@ from .generator_params import GeneratorParams
 from .level import Level
 from .predicates import movable
 from .proposals import U, add_shape
-from .sample_shapes import choose, sample_box, sample_radius, sample_thruster
+from .sample_shapes import choose, radius_of, sample_box, sample_radius, sample_thruster
 from .world import FLOOR_Y, WORLD_SIZE, local_centres, shape_areas, to_world
 
 
@@ -163,12 +163,12 @@ def change_size(u, level: Level, params: GeneratorParams):
     i, ok = choose(u[0], editable(level))
     role = level.shape.role[i]
     max_size = params.max_shape_size * jnp.where((role == 1) | (role == 2), params.goal_body_size_factor, 1.0)
-    ip, ic = jnp.minimum(i, P - 1), jnp.maximum(i - P, 0)
+    ip = jnp.minimum(i, P - 1)
     used = (jnp.arange(st.max_polygon_vertices) < level.polygon_n_vertices[ip])[:, None]
     verts = level.polygon_vertices[ip]
     old_half = 0.5 * (jnp.max(jnp.where(used, verts, -1e6), axis=0) - jnp.min(jnp.where(used, verts, 1e6), axis=0))
     new_half = jnp.stack(sample_box(u[1:5], max_size, params))
-    old_r, new_r = level.circle_radius[ic], sample_radius(u[5], max_size, params)
+    old_r, new_r = radius_of(level, i), sample_radius(u[5], max_size, params)
     scale = jnp.where(i < P, new_half / jnp.maximum(old_half, 1e-6), new_r / jnp.maximum(old_r, 1e-6))
     scale = jnp.where(ok, scale, 1.0)
     poly_hot = (jnp.arange(P) == i)[:, None, None]

@@ -55,6 +55,8 @@ def uniforms(key: jax.Array, n: int) -> Float[Array, " n"]:
 def categorical(u, weights: Float[Array, " k"]) -> Int[Array, ""]:
     """Index ``i`` with probability ``weights[i] / sum(weights)`` (0 when all weights are 0). Uses 1."""
     k = weights.shape[0]
+    if k == 0:
+        return jnp.int32(0)
     total, acc, index = jnp.sum(weights), weights[0], jnp.int32(0)
     for i in range(1, k):  # k is small: an unrolled running sum fuses (jnp.cumsum does not, on CPU)
         index = index + (acc <= u * total).astype(jnp.int32)
@@ -114,6 +116,14 @@ def random_point_in_circle(u: Float[Array, " 2"], radius) -> Float[Array, " 2"]:
     return jnp.stack([dist * jnp.cos(angle), dist * jnp.sin(angle)])
 
 
+def radius_of(level: Level, body) -> Float[Array, ""]:
+    """Radius of shape ``body`` if it is a circle, else 0 (also when there are no circle slots)."""
+    P, C = level.static.num_polygons, level.static.num_circles
+    if C == 0:
+        return jnp.float32(0.0)
+    return jnp.where(body >= P, level.circle_radius[jnp.clip(body - P, 0, C - 1)], 0.0)
+
+
 def active_roles(level: Level) -> Int[Array, " n"]:
     """Role of every slot, 0 for inactive slots."""
     return jnp.where(level.shape.active, level.shape.role, 0)
@@ -163,7 +173,7 @@ def sample_thruster(u: Float[Array, " 8"], level: Level, body, area, centre, par
     is_polygon = body < P
     p = jnp.minimum(body, P - 1)
     on_polygon = random_point_in_polygon(u[0:3], level.polygon_vertices[p], level.polygon_n_vertices[p])
-    on_circle = random_point_in_circle(u[0:2], level.circle_radius[jnp.maximum(body - P, 0)])
+    on_circle = random_point_in_circle(u[0:2], radius_of(level, body))
     anchor = jnp.where(is_polygon, on_polygon, on_circle)
     d = (anchor - centre[body]) * jnp.where(u[3] < 0.5, 1.0, -1.0)
     along = jnp.where(jnp.sum(d * d) > 1e-12, jnp.arctan2(d[1], d[0]), 0.0)
