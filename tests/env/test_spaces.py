@@ -86,5 +86,5 @@ def test_spaces_reject_wrong_values():
     assert bool(md.contains(jnp.array([2, 1]))) and not bool(md.contains(jnp.array([3, 0])))
     d = spaces.Dict({"a": spaces.Discrete(4)})
     assert bool(d.contains({"a": jnp.int32(3)})) and not bool(d.contains({"a": jnp.int32(4)}))
-    samples = np.stack([np.asarray(md.sample(k)) for k in jax.random.split(jax.random.key(0), 200)])
+    samples = np.asarray(jax.vmap(md.sample)(jax.random.split(jax.random.key(0), 200)))
     assert set(samples[:, 0]) == {0, 1, 2} and set(samples[:, 1]) == {0, 1}

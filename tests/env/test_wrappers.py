@@ -13,6 +13,7 @@ from impetus.env import (
     AutoReplayWrapper,
     AutoResetFromSetWrapper,
     AutoResetRandomWrapper,
+    GymnaxLegacyWrapper,
     ImpetusEnv,
     LogWrapper,
     ResetToGivenLevelWrapper,
@@ -121,7 +122,7 @@ def test_random_pool_hands_out_fresh_levels_and_refills():
     step = jax.jit(wrapper.step)
     ids_used, refilled = [], False
     for k in jax.random.split(jax.random.key(2), 12):
-        pool_before, read, stale = np.asarray(state.pool.gravity[:, 0]), int(state.read), int(state.stale)
+        pool_before, read, stale = np.asarray(state.pool.level.gravity[:, 0]), int(state.read), int(state.stale)
         _, state, _, terminated, _, info = step(k, state, jnp.zeros((6, 6), jnp.int32), PARAMS)
         done = np.asarray(terminated)
         ids = np.asarray(state.env_state.level.gravity[:, 0])[done]
@@ -131,6 +132,18 @@ def test_random_pool_hands_out_fresh_levels_and_refills():
         ids_used += ids.tolist()
         if stale + done.sum() >= 4:
             assert int(state.stale) == stale + done.sum() - 4
-            refilled |= not np.array_equal(np.asarray(state.pool.gravity[:, 0]), pool_before)
+            refilled |= not np.array_equal(np.asarray(state.pool.level.gravity[:, 0]), pool_before)
         assert int(info["pool_fresh"][0]) == 8 - int(state.stale)
     assert refilled and len(ids_used) > 16
+
+
+def test_gymnax_legacy_folds_the_flags():
+    wrapper = GymnaxLegacyWrapper(AutoReplayWrapper(ENV, final_observation=False))
+    _, state = jax.jit(wrapper.reset)(jax.random.key(0), PARAMS, LEVELS[2])
+    step = jax.jit(wrapper.step)
+    dones = []
+    for _ in range(4):
+        _, state, _, done, info = step(jax.random.key(0), state, ACTION, PARAMS)
+        dones.append(bool(done))
+        assert bool(done) == bool(info["terminated"] | info["truncated"])
+    assert dones == [False, True, False, True]

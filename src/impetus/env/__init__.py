@@ -6,7 +6,8 @@ Public surface::
     StaticEnvParams, EnvParams, EnvState        # static config, traced params, state
     make_static_env_params, SIZES               # named sizes s / m / l
     AutoReplayWrapper, AutoResetFromSetWrapper, ResetToGivenLevelWrapper,
-    AutoResetRandomWrapper, LogWrapper          # auto-reset named by what it resets to; stats
+    AutoResetRandomWrapper, LogWrapper,         # auto-reset named by what it resets to; stats
+    GymnaxLegacyWrapper                         # (obs, state, reward, done, info) for old code
     spaces                                      # Box, Discrete, MultiDiscrete, Dict
 
 The Gymnasium adapter lives in ``impetus.env.gym`` (imports gymnasium) and the shared example
@@ -30,6 +31,7 @@ from .pool import AutoResetRandomWrapper, PoolState
 from .wrappers import (
     AutoReplayWrapper,
     AutoResetFromSetWrapper,
+    GymnaxLegacyWrapper,
     LogState,
     LogWrapper,
     ResetToGivenLevelWrapper,
@@ -46,6 +48,7 @@ __all__ = [
     "AutoResetRandomWrapper",
     "EnvParams",
     "EnvState",
+    "GymnaxLegacyWrapper",
     "ImpetusEnv",
     "LogState",
     "LogWrapper",

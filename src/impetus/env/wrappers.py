@@ -18,8 +18,9 @@ wrapper                    reset                                  a finished epi
 =========================  =====================================  ========================================
 
 These wrap the core :class:`~impetus.env.ImpetusEnv` and are vmappable (one env per call).
-:class:`LogWrapper` goes outermost; it uses elementwise operations only, so it also wraps the
-batch-level ``AutoResetRandomWrapper``.
+:class:`LogWrapper` goes outside them; it uses elementwise operations only, so it also wraps the
+batch-level ``AutoResetRandomWrapper``.  :class:`GymnaxLegacyWrapper` (outermost) folds the two
+flags into one ``done`` for code written against gymnax < 1.0 or Kinetix.
 """
 
 import jax
@@ -53,6 +54,8 @@ class Wrapper:
         self._env = env
 
     def __getattr__(self, name: str):
+        if name == "_env":  # not set yet (copy / unpickling): avoid infinite recursion
+            raise AttributeError(name)
         return getattr(self._env, name)
 
     @property
@@ -171,3 +174,16 @@ class LogWrapper(Wrapper):
                     returned_episode_lengths=new.returned_episode_length,
                     returned_episode_solved=new.returned_episode_solved, returned_episode=done)
         return obs, new, reward, terminated, truncated, info
+
+
+class GymnaxLegacyWrapper(Wrapper):
+    """The pre-1.0 gymnax 5-tuple: ``step -> (obs, state, reward, done, info)`` with
+    ``done = terminated | truncated`` and both flags kept in ``info`` (for old training code)."""
+
+    def reset(self, key: jax.Array, params: EnvParams, *extra):
+        return self._env.reset(key, params, *extra)
+
+    def step(self, key: jax.Array, state, action, params: EnvParams, *extra):
+        obs, state, reward, terminated, truncated, info = self._env.step(key, state, action, params, *extra)
+        info = dict(info, terminated=terminated, truncated=truncated)
+        return obs, state, reward, terminated | truncated, info
