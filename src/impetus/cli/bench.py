@@ -46,6 +46,22 @@ def register(sub) -> None:
     env.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     env.add_argument("--cache", action="store_true", help="use the persistent compilation cache")
     env.set_defaults(func=_env)
+    tr = bsub.add_parser("train", help="PPO training env steps/s (rollout + GAE + update)")
+    tr.add_argument("--size", type=size, default="m")
+    tr.add_argument("--network", choices=("transformer", "pi-mlp", "flat-mlp", "cnn"), default="transformer")
+    tr.add_argument("--envs", type=positive, default=256)
+    tr.add_argument("--preset", default=None, help="config preset (default: the Kinetix reference settings)")
+    tr.add_argument("--updates", type=positive, default=1, help="PPO updates per timed call")
+    tr.add_argument("--reps", type=positive, default=2)
+    tr.add_argument("--min-seconds", type=float, default=0.0, help="minimum duration of each repetition")
+    tr.add_argument("--warmup", type=int, default=1, help="untimed calls after compiling")
+    tr.add_argument("--reset", choices=("levels", "random"), default="levels",
+                    help="levels: restart on a fixed set of generated levels (as Kinetix's anchor); random: fresh ones")
+    tr.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config override (repeatable)")
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
+    tr.add_argument("--cache", action="store_true", help="use the persistent compilation cache")
+    tr.set_defaults(func=_train)
 
 
 def report(result: dict, columns: list[str], title: str, args, console) -> int:
@@ -109,3 +125,23 @@ def _levels(args, console) -> int:
     cols = ["size", "batch", "levels_per_s", "seconds_per_batch", "spread", "compile_s", "device"]
     cols += ["filter_levels_per_s", "filter_compile_s"] if args.filter_steps else []
     return report(result, cols, "impetus bench levels", args, console)
+
+
+def _train(args, console) -> int:
+    from ..agents.config import ConfigError
+    from ..bench import train
+
+    if args.cache:
+        from .jaxsetup import enable_compilation_cache
+
+        enable_compilation_cache()
+    progress = None if args.json else console.print
+    try:
+        result = train.run(args.size, args.network, args.envs, args.preset, args.updates, args.reps,
+                           args.min_seconds, args.seed, args.reset, overrides=args.set, warmup=args.warmup,
+                           progress=progress)
+    except ConfigError as err:
+        raise CLIError(str(err)) from None
+    cols = ["size", "network", "preset", "envs", "params", "steps_per_s", "seconds_per_update", "spread", "compile_s",
+            "device"]
+    return report(result, cols, "impetus bench train", args, console)

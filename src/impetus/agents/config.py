@@ -1,0 +1,312 @@
+"""Typed, frozen training configuration: sections, presets and ``key=value`` overrides.
+
+A :class:`TrainConfig` has four sections (``env``, ``ppo``, ``network``, ``run``).  Defaults are
+the Kinetix reference settings (reference section 6.2: PPO with gamma 0.995, lambda 0.9, clip 0.2,
+8 epochs x 32 minibatches, lr 5e-5, entity observation, multi-discrete actions, dense reward 0.2,
+frame skip 2, the entity transformer).  Presets (:data:`PRESETS`) are named override sets:
+
+* ``reference``: the defaults (2048 envs, 2^30 steps: an accelerator's job);
+* ``cpu``: fitted to a 2-core CPU (few envs, short rollouts, few epochs, a small
+  permutation-invariant MLP, lr 3e-4); ``impetus train`` uses it by default;
+* ``tiny``: seconds-long runs for tests (trains on the bundled ``thrust_right`` level).
+
+Overrides are ``key=value`` strings; ``key`` is a field name (unique across sections) or
+``section.field``.  Errors are one line (:class:`ConfigError`)::
+
+    config = resolve(preset="cpu", overrides=["lr=1e-3", "ppo.num_envs=64"])
+"""
+
+import dataclasses
+import difflib
+import json
+import math
+import types
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+NETWORKS = ("transformer", "pi-mlp", "flat-mlp", "cnn")
+OBSERVATION_FOR_NETWORK = {"transformer": "entity", "pi-mlp": "entity", "flat-mlp": "flat", "cnn": "pixels"}
+
+
+class ConfigError(ValueError):
+    """A bad key, value or combination in a configuration (a one-line message)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class EnvConfig:
+    """What the agent trains on.  ``train_levels``: ``random`` (fresh generated levels of
+    ``size``) or comma-separated level names / files / folders / globs (``levelsets``)."""
+
+    size: str = "s"
+    train_levels: str = "random"
+    action: str = "multi_discrete"
+    frame_skip: int = 2
+    dense_reward_scale: float = 0.2
+    max_timesteps: int = 0  # episode length override in env steps; 0 = each level's own (256)
+    bootstrap_truncated: bool = False  # Kinetix treats time-outs as terminal
+
+
+@dataclasses.dataclass(frozen=True)
+class PPOConfig:
+    """PPO hyper-parameters (reference section 6.2)."""
+
+    num_envs: int = 2048
+    num_steps: int = 64
+    total_timesteps: int = 2**30
+    update_epochs: int = 8
+    num_minibatches: int = 32
+    lr: float = 5e-5
+    anneal_lr: bool = False
+    max_grad_norm: float = 1.0
+    adam_eps: float = 1e-5
+    gamma: float = 0.995
+    gae_lambda: float = 0.9
+    clip_eps: float = 0.2
+    ent_coef: float = 0.01
+    vf_coef: float = 0.5
+    clip_value_loss: bool = True
+    normalize_advantages: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class NetworkConfig:
+    """Network choice and sizes (reference section 7).  The observation type follows from
+    ``network``: transformer / pi-mlp read ``entity``, flat-mlp ``flat``, cnn ``pixels``."""
+
+    network: str = "transformer"
+    head_width: int = 128
+    head_depth: int = 5
+    activation: str = "tanh"
+    transformer_depth: int = 2
+    transformer_size: int = 16  # qkv features (all heads together)
+    transformer_encoder_size: int = 128  # token width
+    num_heads: int = 8
+    full_attention_mask: bool = False
+    aggregate: str = "dummy_and_mean"
+    encoder_size: int = 64  # pi-mlp per-entity encoder width
+    embedding_dim: int = 256  # pi-mlp pooled embedding width
+    flat_width: int = 128  # flat-mlp first layer
+
+
+@dataclasses.dataclass(frozen=True)
+class RunConfig:
+    """The outer loop: seeds, logging, evaluation and checkpoints (intervals in PPO updates)."""
+
+    seed: int = 0
+    name: str = ""  # run folder name under run_dir; "" = <network>-<size>-<date>-<time>
+    run_dir: str = "runs"
+    log_every: int = 8  # PPO updates per jitted call; metrics are logged after each call
+    eval_every: int = 64
+    eval_levels: str = "bundled"
+    eval_attempts: int = 20
+    eval_deterministic: bool = True  # also evaluate the argmax policy
+    gif_every: int = 4  # write GIFs every this many evaluations (0: never)
+    num_gifs: int = 2
+    checkpoint_every: int = 256
+    wandb: bool = False
+    wandb_project: str = "impetus"
+    wandb_mode: str = "offline"
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    """The whole configuration of a training run."""
+
+    env: EnvConfig = dataclasses.field(default_factory=EnvConfig)
+    ppo: PPOConfig = dataclasses.field(default_factory=PPOConfig)
+    network: NetworkConfig = dataclasses.field(default_factory=NetworkConfig)
+    run: RunConfig = dataclasses.field(default_factory=RunConfig)
+
+    @property
+    def observation(self) -> str:
+        return OBSERVATION_FOR_NETWORK[self.network.network]
+
+    @property
+    def batch_size(self) -> int:
+        """Transitions per PPO update."""
+        return self.ppo.num_envs * self.ppo.num_steps
+
+    @property
+    def minibatch_size(self) -> int:
+        return self.batch_size // self.ppo.num_minibatches
+
+    @property
+    def num_updates(self) -> int:
+        return max(1, self.ppo.total_timesteps // self.batch_size)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+
+SECTIONS = tuple(f.name for f in dataclasses.fields(TrainConfig))
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "reference": {},
+    "cpu": {
+        "num_envs": 128, "num_steps": 32, "update_epochs": 4, "num_minibatches": 4, "lr": 3e-4,
+        "total_timesteps": 3_000_000, "network": "pi-mlp", "encoder_size": 32, "embedding_dim": 128,
+        "head_width": 64, "head_depth": 2, "log_every": 8, "eval_every": 64, "eval_attempts": 10,
+        "checkpoint_every": 128,
+    },
+    "tiny": {
+        "train_levels": "thrust_right", "num_envs": 16, "num_steps": 32, "update_epochs": 2, "num_minibatches": 2,
+        "lr": 1e-3, "total_timesteps": 16 * 32 * 16, "network": "pi-mlp", "encoder_size": 16, "embedding_dim": 32,
+        "head_width": 32, "head_depth": 1, "log_every": 8, "eval_every": 8, "eval_levels": "thrust_right",
+        "eval_attempts": 8, "eval_deterministic": False, "gif_every": 0, "checkpoint_every": 8,
+    },
+}
+
+CHOICES = {
+    "size": ("s", "m", "l"),
+    "action": ("multi_discrete", "discrete", "continuous"),
+    "network": NETWORKS,
+    "activation": ("tanh", "relu"),
+    "aggregate": ("dummy_and_mean", "dummy", "mean"),
+    "wandb_mode": ("offline", "online", "disabled"),
+}
+POSITIVE = ("frame_skip", "num_envs", "num_steps", "total_timesteps", "update_epochs", "num_minibatches",
+            "head_width", "transformer_depth", "transformer_size", "transformer_encoder_size", "num_heads",
+            "encoder_size", "embedding_dim", "flat_width", "log_every", "eval_attempts", "num_gifs")
+
+
+def _field_index() -> dict[str, tuple[str, str]]:
+    """Every accepted key (``field`` and ``section.field``) -> (section, field)."""
+    index: dict[str, tuple[str, str]] = {}
+    for section in SECTIONS:
+        cls = get_type_hints(TrainConfig)[section]
+        for f in dataclasses.fields(cls):
+            index[f"{section}.{f.name}"] = (section, f.name)
+            index.setdefault(f.name, (section, f.name))
+    return index
+
+
+def _field_type(section: str, name: str) -> type:
+    hint = get_type_hints(get_type_hints(TrainConfig)[section])[name]
+    if get_origin(hint) in (Union, types.UnionType):
+        hint = next(a for a in get_args(hint) if a is not type(None))
+    return hint
+
+
+def parse_value(key: str, text: str, kind: type) -> Any:
+    """``text`` as a value of ``kind`` (bool, int, float or str); ConfigError if it is not one."""
+    raw = text.strip()
+    if kind is bool:
+        lowered = raw.lower()
+        if lowered in ("true", "1", "yes", "on"):
+            return True
+        if lowered in ("false", "0", "no", "off"):
+            return False
+        raise ConfigError(f"bad value for {key}: {text!r} is not a boolean (true/false)")
+    if kind is int:
+        try:
+            return int(raw.replace("_", ""))
+        except ValueError:
+            pass
+        try:
+            value = float(raw.replace("_", "")) if "**" not in raw else float(_power(raw))
+        except (ValueError, OverflowError):
+            raise ConfigError(f"bad value for {key}: {text!r} is not an integer") from None
+        if not math.isfinite(value) or value != int(value):
+            raise ConfigError(f"bad value for {key}: {text!r} is not an integer")
+        return int(value)
+    if kind is float:
+        try:
+            value = float(raw.replace("_", ""))
+        except ValueError:
+            raise ConfigError(f"bad value for {key}: {text!r} is not a number") from None
+        if not math.isfinite(value):
+            raise ConfigError(f"bad value for {key}: {text!r} is not finite")
+        return value
+    return raw
+
+
+def _power(raw: str) -> float:
+    base, exponent = raw.split("**", 1)
+    return float(base) ** float(exponent)
+
+
+def apply(config: TrainConfig, changes: dict[str, Any]) -> TrainConfig:
+    """``config`` with ``changes`` (key -> value or string) applied, then validated."""
+    index = _field_index()
+    sections = {s: getattr(config, s) for s in SECTIONS}
+    for key, value in changes.items():
+        if key not in index:
+            close = difflib.get_close_matches(key, list(index), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"unknown config key {key!r}{hint}")
+        section, name = index[key]
+        kind = _field_type(section, name)
+        if isinstance(value, str) and kind is not str:
+            value = parse_value(key, value, kind)
+        elif kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        elif not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"bad value for {key}: {value!r} is not a {kind.__name__}")
+        sections[section] = dataclasses.replace(sections[section], **{name: value})
+    result = TrainConfig(**sections)
+    validate(result)
+    return result
+
+
+def parse_overrides(items: list[str]) -> dict[str, str]:
+    """``["a=1", "b.c=x"]`` -> ``{"a": "1", "b.c": "x"}`` (ConfigError on a missing ``=``)."""
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"expected key=value, got {item!r}")
+        out[key.strip()] = value
+    return out
+
+
+def resolve(preset: str | None = None, overrides: list[str] | None = None,
+            base: TrainConfig | None = None) -> TrainConfig:
+    """``base`` (default: the reference defaults) + a preset + ``key=value`` overrides."""
+    config = base or TrainConfig()
+    if preset is not None:
+        if preset not in PRESETS:
+            raise ConfigError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
+        config = apply(config, PRESETS[preset])
+    return apply(config, parse_overrides(overrides or []))
+
+
+def from_dict(data: dict) -> TrainConfig:
+    """The config of :meth:`TrainConfig.to_dict` output (unknown keys are an error)."""
+    changes = {}
+    for section, values in data.items():
+        if section not in SECTIONS or not isinstance(values, dict):
+            raise ConfigError(f"unknown config section {section!r}")
+        changes.update({f"{section}.{k}": v for k, v in values.items()})
+    return apply(TrainConfig(), changes)
+
+
+def validate(config: TrainConfig) -> None:
+    """Raise :class:`ConfigError` (one line) for bad values or combinations."""
+    flat = {name: getattr(getattr(config, s), name) for s in SECTIONS
+            for name in (f.name for f in dataclasses.fields(getattr(config, s)))}
+    for name, choices in CHOICES.items():
+        if flat[name] not in choices:
+            raise ConfigError(f"bad value for {name}: {flat[name]!r}; expected one of {', '.join(choices)}")
+    for name in POSITIVE:
+        if flat[name] <= 0:
+            raise ConfigError(f"bad value for {name}: {flat[name]!r}; must be > 0")
+    for name in ("head_depth", "max_timesteps", "eval_every", "gif_every", "checkpoint_every"):
+        if flat[name] < 0:
+            raise ConfigError(f"bad value for {name}: {flat[name]!r}; must be >= 0")
+    if config.batch_size % config.ppo.num_minibatches:
+        raise ConfigError(f"num_envs * num_steps ({config.batch_size}) must be divisible by num_minibatches "
+                          f"({config.ppo.num_minibatches})")
+    net = config.network
+    if net.network == "transformer" and not net.full_attention_mask and net.num_heads % 4:
+        raise ConfigError(f"num_heads ({net.num_heads}) must be a multiple of 4 (one group per attention "
+                          "mask channel), or set full_attention_mask=true")
+    if net.network == "transformer" and net.transformer_size % net.num_heads:
+        raise ConfigError(f"transformer_size ({net.transformer_size}) must be divisible by num_heads "
+                          f"({net.num_heads})")
+    if net.network == "pi-mlp" and net.encoder_size <= 4:
+        raise ConfigError(f"encoder_size ({net.encoder_size}) must be > 4 (4 columns are the entity type)")
+    for name in ("gamma", "gae_lambda"):
+        if not 0.0 <= flat[name] <= 1.0:
+            raise ConfigError(f"bad value for {name}: {flat[name]!r}; must be in [0, 1]")

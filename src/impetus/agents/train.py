@@ -1,0 +1,150 @@
+"""PPO training, purejaxrl style: ``make_train(config) -> train(key)``, the whole update jitted.
+
+The work is split so that the host loop can log, evaluate and checkpoint between calls::
+
+    train = make_train(config)                 # builds env, network, optimiser (no compile yet)
+    state = train.init(key)                    # jitted: params, optimiser state, env states
+    state, metrics = train.update_step(state)  # jitted: run_config.log_every PPO updates
+    state, metrics = train(key)                # or everything at once (init + all updates)
+
+One PPO update (:meth:`Train.update`): a rollout of ``num_steps`` in ``num_envs`` envs
+(``rollout``), GAE (``gae``), then ``update_epochs`` passes over the ``num_envs * num_steps``
+transitions, each shuffled into ``num_minibatches`` minibatches with one Adam step on the PPO
+loss (``losses``) per minibatch.  Metrics are means over those steps plus episode sums.
+Nothing in :class:`TrainState` is donated, so an interrupted call leaves the previous state valid.
+"""
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from ..engine._pytree import PyTreeNode
+from ..levels import Level
+from .config import TrainConfig
+from .envs import BatchedEnv
+from .gae import gae
+from .losses import Batch, ppo_loss
+from .networks import distribution_for, dummy_observation, make_network
+from .rollout import bootstrap_inputs, episode_stats, make_rollout
+
+# optax >= 0.2.5 has optax.tree.norm and deprecates global_norm
+_tree_norm = getattr(getattr(optax, "tree", None), "norm", None) or optax.global_norm
+
+
+class TrainState(PyTreeNode):
+    """Everything a training run carries from one update to the next."""
+
+    params: dict
+    opt_state: object
+    env_state: object
+    obs: object
+    key: jax.Array
+    update: jax.Array  # int32 scalar: PPO updates done
+
+
+def make_optimizer(config: TrainConfig) -> optax.GradientTransformation:
+    """Global-norm clipping then Adam (constant lr, or linear decay to 0 with ``anneal_lr``)."""
+    ppo = config.ppo
+    lr = ppo.lr
+    if ppo.anneal_lr:
+        lr = optax.linear_schedule(ppo.lr, 0.0, config.num_updates * ppo.update_epochs * ppo.num_minibatches)
+    return optax.chain(optax.clip_by_global_norm(ppo.max_grad_norm), optax.adam(lr, eps=ppo.adam_eps))
+
+
+def _flatten(tree, n: int):
+    return jax.tree_util.tree_map(lambda x: x.reshape((n, *x.shape[2:])), tree)
+
+
+class Train:
+    """The training functions of one config (module docstring); build with :func:`make_train`."""
+
+    def __init__(self, config: TrainConfig, train_levels: Level | None = None):
+        self.config = config
+        self.env = BatchedEnv(config, train_levels)
+        self.dist = distribution_for(self.env.action_space())
+        self.network = make_network(config.network, self.dist)
+        self.optimizer = make_optimizer(config)
+        self.rollout = make_rollout(self.env, self.network.apply, self.dist, config.ppo.num_steps,
+                                    config.env.bootstrap_truncated)
+        self.init = jax.jit(self._init)
+        self.update_step = jax.jit(self.updates, static_argnums=1)
+
+    def init_params(self, key: jax.Array):
+        """Fresh network parameters."""
+        return self.network.init(key, dummy_observation(self.env.observation_space()))
+
+    def _init(self, key: jax.Array) -> TrainState:
+        k_params, k_env, k_train = jax.random.split(key, 3)
+        params = self.init_params(k_params)
+        obs, env_state = self.env.reset(k_env)
+        return TrainState(params=params, opt_state=self.optimizer.init(params), env_state=env_state, obs=obs,
+                          key=k_train, update=jnp.zeros((), jnp.int32))
+
+    def with_params(self, state: TrainState, params) -> TrainState:
+        """``state`` with new parameters and a fresh optimiser state (fine-tuning)."""
+        return state.replace(params=params, opt_state=self.optimizer.init(params))
+
+    def _minibatch_step(self, carry, batch: Batch):
+        params, opt_state = carry
+        c = self.config.ppo
+        grad_fn = jax.value_and_grad(ppo_loss, has_aux=True)
+        (_, metrics), grads = grad_fn(params, self.network.apply, self.dist, batch, c.clip_eps, c.vf_coef,
+                                      c.ent_coef, c.clip_value_loss, c.normalize_advantages)
+        updates, opt_state = self.optimizer.update(grads, opt_state, params)
+        metrics["grad_norm"] = _tree_norm(grads)
+        return (optax.apply_updates(params, updates), opt_state), metrics
+
+    def _epoch(self, carry, key, data: Batch):
+        n, k = self.config.batch_size, self.config.ppo.num_minibatches
+        order = jax.random.permutation(key, n)
+        shuffled = jax.tree_util.tree_map(lambda x: x[order].reshape((k, n // k, *x.shape[1:])), data)
+        return jax.lax.scan(self._minibatch_step, carry, shuffled)
+
+    def update(self, state: TrainState) -> tuple[TrainState, dict]:
+        """One PPO update (rollout, GAE, epochs of minibatch steps)."""
+        c = self.config
+        key, k_roll, k_epochs = jax.random.split(state.key, 3)
+        env_state, obs, traj, last_value = self.rollout(state.params, state.env_state, state.obs, k_roll)
+        next_values, terminated = bootstrap_inputs(traj, last_value, c.env.bootstrap_truncated)
+        advantages, targets = gae(traj.reward, traj.value, next_values, terminated, traj.done, c.ppo.gamma,
+                                  c.ppo.gae_lambda)
+        n = c.batch_size
+        data = Batch(_flatten(traj.obs, n), _flatten(traj.action, n), traj.log_prob.reshape(n),
+                     traj.value.reshape(n), advantages.reshape(n), targets.reshape(n))
+        (params, opt_state), metrics = jax.lax.scan(lambda carry, k: self._epoch(carry, k, data),
+                                                    (state.params, state.opt_state),
+                                                    jax.random.split(k_epochs, c.ppo.update_epochs))
+        metrics = jax.tree_util.tree_map(jnp.mean, metrics)
+        residual = jnp.var(targets - traj.value)
+        metrics["explained_variance"] = 1.0 - residual / jnp.maximum(jnp.var(targets), 1e-8)
+        metrics["reward_mean"] = jnp.mean(traj.reward)
+        metrics.update(episode_stats(traj))
+        state = TrainState(params=params, opt_state=opt_state, env_state=env_state, obs=obs, key=key,
+                           update=state.update + 1)
+        return state, metrics
+
+    def updates(self, state: TrainState, num_updates: int | None = None) -> tuple[TrainState, dict]:
+        """``num_updates`` (default ``run.log_every``) updates; metrics stacked ``(num_updates,)``."""
+        n = num_updates or self.config.run.log_every
+        return jax.lax.scan(lambda s, _: self.update(s), state, None, length=n)
+
+    def __call__(self, key: jax.Array) -> tuple[TrainState, dict]:
+        """Train from scratch for ``config.num_updates`` updates (everything inside one jit)."""
+        return jax.jit(lambda k: self.updates(self._init(k), self.config.num_updates))(key)
+
+
+def make_train(config: TrainConfig, train_levels: Level | None = None) -> Train:
+    """The training functions of ``config``; ``train_levels`` (stacked) override ``env.train_levels``
+    (``None`` with ``train_levels=random`` trains on generated levels)."""
+    if train_levels is None and config.env.train_levels != "random":
+        from .levelsets import load_level_set
+
+        train_levels = load_level_set(config.env.train_levels, make_config_static(config)).levels
+    return Train(config, train_levels)
+
+
+def make_config_static(config: TrainConfig):
+    """The engine capacities of ``config.env.size``."""
+    from ..engine.scenes import static_for_size
+
+    return static_for_size(config.env.size)
