@@ -35,8 +35,9 @@ class Transition(NamedTuple):
         return self.terminated | self.truncated
 
 
-def make_rollout(env, apply_fn, dist, num_steps: int, bootstrap_truncated: bool = False):
-    """The rollout function (module docstring); ``apply_fn(params, obs) -> PolicyOutput``."""
+def make_rollout(env, apply_fn, dist, num_steps: int, bootstrap_truncated: bool = False, keep=lambda obs: obs):
+    """The rollout function (module docstring); ``apply_fn(params, obs) -> PolicyOutput``; ``keep(obs)``
+    selects what of each observation is stored for the update."""
 
     def step(params, carry, _):
         env_state, obs, key = carry
@@ -49,7 +50,7 @@ def make_rollout(env, apply_fn, dist, num_steps: int, bootstrap_truncated: bool 
             final_value = apply_fn(params, info["final_observation"]).value
         else:
             final_value = jnp.zeros_like(out.value)
-        transition = Transition(obs, action, log_prob, out.value, reward, terminated, truncated, final_value,
+        transition = Transition(keep(obs), action, log_prob, out.value, reward, terminated, truncated, final_value,
                                 info["returned_episode_returns"], info["returned_episode_lengths"],
                                 info["returned_episode_solved"])
         return (env_state, next_obs, key), transition

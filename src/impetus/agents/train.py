@@ -14,6 +14,8 @@ loss (``losses``) per minibatch.  Metrics are means over those steps plus episod
 Nothing in :class:`TrainState` is donated, so an interrupted call leaves the previous state valid.
 """
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import optax
@@ -24,7 +26,7 @@ from .config import TrainConfig
 from .envs import BatchedEnv
 from .gae import gae
 from .losses import Batch, ppo_loss
-from .networks import distribution_for, dummy_observation, make_network
+from .networks import distribution_for, dummy_observation, make_network, used_observation
 from .rollout import bootstrap_inputs, episode_stats, make_rollout
 
 # optax >= 0.2.5 has optax.tree.norm and deprecates global_norm
@@ -65,7 +67,7 @@ class Train:
         self.network = make_network(config.network, self.dist)
         self.optimizer = make_optimizer(config)
         self.rollout = make_rollout(self.env, self.network.apply, self.dist, config.ppo.num_steps,
-                                    config.env.bootstrap_truncated)
+                                    config.env.bootstrap_truncated, functools.partial(used_observation, config.network))
         self.init = jax.jit(self._init)
         self.update_step = jax.jit(self.updates, static_argnums=1)
 

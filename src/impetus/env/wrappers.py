@@ -8,14 +8,15 @@ holds the observation of the state the old episode ended in (for bootstrapping o
 it costs a second observation, which matters for pixels).  The observation is built once from
 the selected state, never for a reset that is thrown away.
 
-=========================  =====================================  ========================================
-wrapper                    reset                                  a finished episode restarts from
-=========================  =====================================  ========================================
-``AutoReplayWrapper``      ``reset(key, params, level)``          the level it was playing (``state.level``)
-``AutoResetFromSetWrapper`` ``reset(key, params)``                a uniform draw from a fixed level set
-``ResetToGivenLevelWrapper`` ``reset(key, params, level)``        the ``level`` passed to ``step``
-``AutoResetRandomWrapper`` (``pool`` module; batch-level)         a fresh generated level from a pool
-=========================  =====================================  ========================================
+==============================  ==============================  ===========================================
+wrapper                         reset                           a finished episode restarts from
+==============================  ==============================  ===========================================
+``AutoReplayWrapper``           ``reset(key, params, level)``   the level it was playing (``state.level``)
+``AutoResetFromSetWrapper``     ``reset(key, params)``          a uniform draw from a fixed level set
+``ResetToGivenLevelWrapper``    ``reset(key, params, level)``   the ``level`` passed to ``step``
+``AutoResetRandomWrapper``      ``reset(key, params)``          a fresh generated level from a pool
+                                (batch-level, ``pool``)
+==============================  ==============================  ===========================================
 
 These wrap the core :class:`~impetus.env.ImpetusEnv` and are vmappable (one env per call).
 :class:`LogWrapper` goes outside them; it uses elementwise operations only, so it also wraps the

@@ -26,7 +26,8 @@ from .mlp import FlatMLP, PermutationInvariantMLP
 from .transformer import EntityTransformer
 
 __all__ = ["ActionDistribution", "ActorCriticHead", "EntityTransformer", "FlatMLP", "PermutationInvariantMLP",
-           "PixelCNN", "PolicyOutput", "distribution_for", "dummy_observation", "make_network", "param_count"]
+           "PixelCNN", "PolicyOutput", "distribution_for", "dummy_observation", "make_network", "param_count",
+           "used_observation"]
 
 
 def make_network(config: NetworkConfig, dist: ActionDistribution):
@@ -44,6 +45,18 @@ def make_network(config: NetworkConfig, dist: ActionDistribution):
     if config.network == "cnn":
         return PixelCNN(**head)
     raise ValueError(f"unknown network {config.network!r}")
+
+
+#: the observation keys each entity network reads (others need not be stored in rollouts)
+PI_MLP_KEYS = ("polygons", "circles", "joints", "thrusters", "polygon_mask", "circle_mask", "joint_mask",
+               "thruster_mask")
+
+
+def used_observation(config: NetworkConfig, obs):
+    """``obs`` without the entries ``config.network`` never reads (the pi-mlp ignores attention)."""
+    if config.network == "pi-mlp" and isinstance(obs, dict):
+        return {k: obs[k] for k in PI_MLP_KEYS}
+    return obs
 
 
 def dummy_observation(space, batch: int = 1):
