@@ -29,7 +29,7 @@ def test_train_writes_config_logs_evals_gifs_and_checkpoints(finished_run):
     evals = sorted(p.name for p in (finished_run / "eval").glob("*.json"))
     assert evals == ["update_00000000.json", "update_00000008.json", "update_00000016.json"]
     assert sorted(p.name for p in (finished_run / "gifs").glob("*.gif")) == [
-        "thrust_right_update_00000000.gif", "thrust_right_update_00000016.gif"]
+        "s_thrust_right_update_00000000.gif", "s_thrust_right_update_00000016.gif"]
     assert (finished_run / "checkpoints" / "update_00000016" / "state.safetensors").is_file()
     assert any((finished_run / "tb").iterdir())
     summary = json.loads((finished_run / "summary.json").read_text())
@@ -53,11 +53,11 @@ def test_interrupt_saves_and_resume_matches_the_straight_run(finished_run):
 
 def test_eval_prints_a_table_and_writes_json(finished_run, tmp_path, capsys):
     out = tmp_path / "result.json"
-    rc = main(["eval", str(finished_run), "thrust_right", "--attempts", "8", "--mode", "stochastic",
+    rc = main(["eval", str(finished_run), "s/thrust_right", "--attempts", "8", "--mode", "stochastic",
                "--out", str(out)])
     assert rc == 0
     result = json.loads(out.read_text())
-    assert result["update"] == 16 and result["levels"] == {"thrust_right": "bundled/easy"}
+    assert result["update"] == 16 and result["levels"] == {"s/thrust_right": "s/thrust"}
     overall = result["stochastic"]["overall"]
     assert 0.0 <= overall["solve_rate"] <= 1.0 and overall["length"] > 0
     assert "thrust_right" in capsys.readouterr().err
@@ -66,7 +66,7 @@ def test_eval_prints_a_table_and_writes_json(finished_run, tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["train", "lrr=1"], "error: unknown config key 'lrr'; did you mean 'lr'?"),
     (["train", "--preset", "tiny", "train_levels=nowhere.json"], "error: nowhere.json: no such level"),
-    (["eval", "does/not/exist", "thrust_right"], "error: does/not/exist: no such checkpoint"),
+    (["eval", "does/not/exist", "s/thrust_right"], "error: does/not/exist: no such checkpoint"),
 ])
 def test_errors_are_one_line(argv, message, capsys):
     assert main(argv) == 2
@@ -79,6 +79,6 @@ def test_malformed_checkpoint_is_one_line_in_the_cli(tmp_path, capsys):
     bad.mkdir()
     (bad / "meta.json").write_text(json.dumps({"format": "impetus-checkpoint", "format_version": 1}))
     (bad / "state.safetensors").write_bytes(b"garbage")
-    assert main(["eval", str(bad), "thrust_right"]) == 2
+    assert main(["eval", str(bad), "s/thrust_right"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "unreadable state.safetensors" in err and "\n" not in err

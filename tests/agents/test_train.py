@@ -13,7 +13,7 @@ from impetus.agents.evaluate import Evaluator
 from impetus.agents.levelsets import load_level_set
 from impetus.agents.train import make_config_static, make_train
 
-CONFIG = resolve("tiny")  # pi-mlp on the bundled thrust_right level (thrusting right reaches blue)
+CONFIG = resolve("tiny")  # pi-mlp on the library level s/thrust_right (thrusting right reaches blue)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def leaves_equal(a, b) -> bool:
 
 
 def test_tiny_config_improves_on_a_trivial_level(train, state0):
-    level_set = load_level_set("thrust_right", make_config_static(CONFIG))
+    level_set = load_level_set("s/thrust_right", make_config_static(CONFIG))
     evaluate = Evaluator(train.env.core, env_params(CONFIG), train.network.apply, train.dist, level_set, 8)
     before = evaluate(state0.params, jax.random.key(1)).summarize()["overall"]
     state = state0

@@ -6,7 +6,7 @@ Public surface::
     make_train, Train, TrainState                   # make_train(config) -> train(key); init / update_step
     TrainingRun                                     # host loop: logs, evals, checkpoints, resume
     Evaluator, evaluate_checkpoint                  # solve rate / return / length per level and group
-    load_level_set, LevelSet                        # level specs: bundled names, files, folders, globs
+    load_level_set, LevelSet                        # level specs: library names and groups, files, globs
     make_network, distribution_for                  # networks and action distributions
 
 Modules: ``config``, ``networks/``, ``envs``, ``rollout``, ``gae``, ``losses``, ``train``,

@@ -8,7 +8,7 @@ frame skip 2, the entity transformer).  Presets (:data:`PRESETS`) are named over
 * ``reference``: the defaults (2048 envs, 2^30 steps: an accelerator's job);
 * ``cpu``: fitted to a 2-core CPU (few envs, short rollouts, few epochs, a small
   permutation-invariant MLP, lr 3e-4); ``impetus train`` uses it by default;
-* ``tiny``: seconds-long runs for tests (trains on the bundled ``thrust_right`` level).
+* ``tiny``: seconds-long runs for tests (trains on the library level ``s/thrust_right``).
 
 Overrides are ``key=value`` strings; ``key`` is a field name (unique across sections) or
 ``section.field``.  Errors are one line (:class:`ConfigError`)::
@@ -96,7 +96,7 @@ class RunConfig:
     run_dir: str = "runs"
     log_every: int = 8  # PPO updates per jitted call; metrics are logged after each call
     eval_every: int = 64
-    eval_levels: str = "bundled"
+    eval_levels: str = "library:s"
     eval_attempts: int = 20
     eval_deterministic: bool = True  # also evaluate the argmax policy
     gif_every: int = 4  # write GIFs every this many evaluations (0: never)
@@ -151,9 +151,9 @@ PRESETS: dict[str, dict[str, Any]] = {
         "checkpoint_every": 128,
     },
     "tiny": {
-        "train_levels": "thrust_right", "num_envs": 16, "num_steps": 32, "update_epochs": 2, "num_minibatches": 2,
+        "train_levels": "s/thrust_right", "num_envs": 16, "num_steps": 32, "update_epochs": 2, "num_minibatches": 2,
         "lr": 1e-3, "total_timesteps": 16 * 32 * 16, "network": "pi-mlp", "encoder_size": 16, "embedding_dim": 32,
-        "head_width": 32, "head_depth": 1, "log_every": 8, "eval_every": 8, "eval_levels": "thrust_right",
+        "head_width": 32, "head_depth": 1, "log_every": 8, "eval_every": 8, "eval_levels": "s/thrust_right",
         "eval_attempts": 8, "eval_deterministic": False, "gif_every": 0, "checkpoint_every": 8,
     },
 }

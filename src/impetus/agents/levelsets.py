@@ -2,13 +2,18 @@
 
 A spec is a comma-separated list of items, each one of:
 
-* ``bundled`` (all of ``eval_levels.BUNDLED``) or a bundled level name (``thrust_right``);
+* a library level name (``s/thrust_right``), a library pattern (``s/*``, ``m/car_*``), a whole
+  size (``library:s``), the whole library (``library``) or a group (``group:car``,
+  ``group:m/arm``); see ``impetus.levels.library`` and ``impetus levels list``;
+* ``bundled``: an older name of ``library:s`` (``eval_levels.ALIASES``);
 * ``example/<name>``: a level of ``impetus.env.examples.EXAMPLES``;
 * a level file (``.json``, Impetus or Kinetix format), a folder (its ``*.json`` files, sorted)
   or a glob pattern (``levels/s/*.json``).
 
-A level's group is ``bundled/<group>`` for bundled levels, ``example`` for examples, and the
-parent folder's name for files.  Every level is padded to the requested capacities.
+An item that is an existing file or folder is read as such; anything else shaped like a library
+name or pattern (``<s|m|l>/...``) is looked up in the library.  A level's group is
+``<size>/<group>`` for library levels (``s/thrust``), ``example`` for examples, and the parent
+folder's name for files.  Every level is padded to the requested capacities.
 """
 
 import dataclasses
@@ -16,8 +21,8 @@ import glob
 from pathlib import Path
 
 from ..engine import StaticSimParams
-from ..levels import Level, LevelError, load_level, pad, stack
-from .eval_levels import BUNDLED
+from ..levels import Level, LevelError, library, load_level, pad, stack
+from .eval_levels import ALIASES
 
 
 class LevelSetError(ValueError):
@@ -36,9 +41,19 @@ class LevelSet:
         return len(self.names)
 
 
-def _bundled(name: str) -> tuple[str, str, Level]:
-    group, build = BUNDLED[name]
-    return name, f"bundled/{group}", build()
+def _library(spec: str) -> list[tuple[str, str, Level]]:
+    try:
+        found = library.resolve(spec)
+        return [(name, f"{library.LIBRARY[name].size}/{library.LIBRARY[name].group}",
+                 library.load_library_level(name)) for name in found]
+    except (library.LibraryError, LevelError) as err:
+        raise LevelSetError(str(err).splitlines()[0]) from None
+
+
+def _is_library_spec(item: str) -> bool:
+    if item == "library" or item.startswith(("library:", "group:")):
+        return True
+    return item[:2] in ("s/", "m/", "l/") and not Path(item).exists()
 
 
 def _example(name: str) -> tuple[str, str, Level]:
@@ -60,8 +75,8 @@ def _files(item: str) -> list[Path]:
         return [path]
     matches = sorted(Path(p) for p in glob.glob(item) if Path(p).is_file())
     if not matches:
-        raise LevelSetError(f"{item}: no such level, file, folder or glob match (bundled levels: "
-                            f"{', '.join(BUNDLED)})")
+        raise LevelSetError(f"{item}: no such level, file, folder or glob match (library levels "
+                            "look like s/thrust_right; see 'impetus levels list')")
     return matches
 
 
@@ -78,10 +93,9 @@ def _items(spec: str) -> list[tuple[str, str, Level]]:
     for item in (part.strip() for part in spec.split(",")):
         if not item:
             continue
-        if item == "bundled":
-            out += [_bundled(name) for name in BUNDLED]
-        elif item in BUNDLED:
-            out.append(_bundled(item))
+        item = ALIASES.get(item, item)
+        if _is_library_spec(item):
+            out += _library(item)
         elif item.startswith("example/"):
             out.append(_example(item.removeprefix("example/")))
         else:

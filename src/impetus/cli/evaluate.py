@@ -9,7 +9,8 @@ from .args import CLIError, positive
 
 def register(sub) -> None:
     p = sub.add_parser("eval", help="evaluate a trained policy on levels",
-                       description="LEVELS: bundled level names or 'bundled', example/<name>, level files, "
+                       description="LEVELS: library names or patterns (s/thrust_right, s/*, library:m, group:car), "
+                                   "example/<name>, level files, "
                                    "folders or globs. CHECKPOINT: a checkpoint folder or a run folder (latest).")
     p.add_argument("checkpoint")
     p.add_argument("levels", nargs="+")

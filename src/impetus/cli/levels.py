@@ -2,17 +2,19 @@
 
     impetus levels validate PATH...           ok / one error line per file; exit 1 if any is invalid
     impetus levels convert IN OUT [--to F]    either format in; F = impetus (default) or kinetix
-    impetus levels show PATH [-o OUT.png]     a picture of the level at t = 0, coloured by role
+    impetus levels show NAME|PATH [-o OUT.png]  a picture of a library level or level file at t = 0
     impetus levels sample --size m -n 16 DIR  random levels from the generator (``levels_sample``)
+    impetus levels list [--size s]            the level library (``levels_library``)
+    impetus levels solve NAME [--write]       open-loop solutions of library levels (``levels_library``)
 """
 
 from pathlib import Path
 
-from . import levels_sample
+from . import levels_library, levels_sample
 from .args import positive
 
 #: Callables ``register(levels_subparsers)`` that add more ``levels`` subcommands.
-EXTRA_SUBCOMMANDS = [levels_sample.register]
+EXTRA_SUBCOMMANDS = [levels_sample.register, levels_library.register]
 
 #: Picture colours (RGB): roles, and neutral fixed scenery.
 ROLE_RGB = {0: (150, 150, 150), 1: (0, 200, 0), 2: (0, 110, 230), 3: (230, 40, 40)}
@@ -32,8 +34,8 @@ def register(sub) -> None:
     conv.add_argument("dst", type=Path, metavar="OUT")
     conv.add_argument("--to", choices=("impetus", "kinetix"), default="impetus", help="output format")
     conv.set_defaults(func=_convert)
-    show = lsub.add_parser("show", help="draw a level at t = 0 (PNG)")
-    show.add_argument("path", type=Path, metavar="PATH")
+    show = lsub.add_parser("show", help="draw a library level or a level file at t = 0 (PNG)")
+    show.add_argument("path", metavar="NAME|PATH", help="a library name (s/thrust_up) or a level file")
     show.add_argument("-o", "--out", type=Path, default=None, help="picture to write (default: ./<name>.png)")
     show.add_argument("--pixels", type=positive, default=500, help="picture width and height [px]")
     show.set_defaults(func=_show)
@@ -76,16 +78,28 @@ def _convert(args, console) -> int:
     return 0
 
 
-def _show(args, console) -> int:
+def _load_named(text: str):
+    """The level of a library name, or else of a level file (``LevelError`` / ``LibraryError``)."""
+    from ..levels import library
     from ..levels.io import load_level
+
+    if Path(text).is_file() or text.endswith(".json"):
+        return load_level(text)
+    return library.load_library_level(library.entry(text).name)
+
+
+def _show(args, console) -> int:
+    from ..levels.library import LibraryError
     from ..levels.validate import LevelError
 
-    out = args.out or Path(args.path.stem + ".png")
+    out = args.out or Path(Path(args.path).stem + ".png")
     try:
-        image = picture(load_level(args.path), args.pixels)
+        image = picture(_load_named(args.path), args.pixels)
         image.save(out)
     except LevelError as err:
         return _fail(console, err.first)
+    except LibraryError as err:
+        return _fail(console, f"{args.path}: not a level file, and {err}")
     except (OSError, ValueError) as err:
         return _fail(console, f"{out}: cannot write the picture: {err}")
     console.print(f"wrote {out}", markup=False, highlight=False, soft_wrap=True)

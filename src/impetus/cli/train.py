@@ -5,7 +5,7 @@ from pathlib import Path
 
 EPILOG = """examples:
   impetus train                                   # cpu preset: random S levels, ~5-10 min on a laptop
-  impetus train train_levels=thrust_right total_timesteps=1e6
+  impetus train train_levels=s/thrust_right total_timesteps=1e6
   impetus train --preset reference num_envs=256   # the Kinetix settings
   impetus train --resume runs/pi-mlp-s-20260101-120000
 keys: any field of the config (see impetus.agents.config), as `name=value` or `section.name=value`."""

@@ -1,87 +1,15 @@
 """Small hand-built levels shared by tests, benchmarks, docs and the CLI.
 
-:class:`LevelSketch` fills a :class:`~impetus.levels.Level` slot by slot on the host (numpy),
-starting from the Kinetix world (floor, walls, ceiling in polygon slots 0..3).  Positions are
-world coordinates of each shape's frame origin; vertices and anchors are in shape frames.
+They are built with :class:`~impetus.levels.sketch.LevelSketch` (re-exported here with
+``box_vertices`` for older imports).  The task library lives in ``impetus.levels.library``.
 """
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
-from ..engine import StaticSimParams
 from ..engine.scenes import static_for_size
-from ..levels import BLUE, GREEN, NEUTRAL, RED, Level
-from ..levels.world import FLOOR_Y, walls_level
-
-
-def box_vertices(hx: float, hy: float) -> list[tuple[float, float]]:
-    """Counter-clockwise corners of a box with half extents ``(hx, hy)``."""
-    return [(-hx, -hy), (hx, -hy), (hx, hy), (-hx, hy)]
-
-
-class LevelSketch:
-    """Host-side level construction: ``add_*`` return global shape indices; ``build()`` a Level."""
-
-    def __init__(self, static: StaticSimParams, max_timesteps: int = 256, gravity=(0.0, -9.81)):
-        self.static = static
-        base = walls_level(static, gravity, max_timesteps)
-        self._tree = jax.tree_util.tree_map(np.array, base)
-        self._next = {"polygon": static.num_static_polygons, "circle": 0, "joint": 0, "thruster": 0}
-
-    def _slot(self, kind: str, capacity: int) -> int:
-        slot = self._next[kind]
-        if slot >= capacity:
-            raise ValueError(f"LevelSketch: no free {kind} slot in {self.static}")
-        self._next[kind] += 1
-        return slot
-
-    def _shape(self, index: int, position, rotation, role, fixed, density, friction, restitution) -> None:
-        s = self._tree.shape
-        s.position[index], s.rotation[index], s.role[index] = position, rotation, role
-        s.fixed[index], s.density[index], s.friction[index] = fixed, density, friction
-        s.restitution[index], s.active[index] = restitution, True
-
-    def add_polygon(self, position, vertices, role=NEUTRAL, fixed=False, rotation=0.0, density=1.0, friction=1.0,
-                    restitution=0.0) -> int:
-        slot = self._slot("polygon", self.static.num_polygons)
-        verts = np.asarray(vertices, np.float32)
-        self._tree.polygon_vertices[slot] = 0.0
-        self._tree.polygon_vertices[slot, :len(verts)] = verts
-        self._tree.polygon_n_vertices[slot] = len(verts)
-        self._shape(slot, position, rotation, role, fixed, density, friction, restitution)
-        return slot
-
-    def add_box(self, position, half_extents, **kw) -> int:
-        return self.add_polygon(position, box_vertices(*half_extents), **kw)
-
-    def add_circle(self, position, radius, role=NEUTRAL, fixed=False, rotation=0.0, density=1.0, friction=1.0,
-                   restitution=0.0) -> int:
-        slot = self._slot("circle", self.static.num_circles)
-        self._tree.circle_radius[slot] = radius
-        index = self.static.num_polygons + slot
-        self._shape(index, position, rotation, role, fixed, density, friction, restitution)
-        return index
-
-    def add_revolute_joint(self, a: int, b: int, anchor_a, anchor_b, motor_on=True, speed=1.0, power=1.0,
-                           binding=0, auto=False) -> int:
-        j, slot = self._tree.joint, self._slot("joint", self.static.num_joints)
-        j.body_a[slot], j.body_b[slot], j.anchor_a[slot], j.anchor_b[slot] = a, b, anchor_a, anchor_b
-        j.motor_on[slot], j.motor_speed[slot], j.motor_power[slot] = motor_on, speed, power
-        j.motor_binding[slot], j.motor_auto[slot], j.active[slot] = binding, auto, True
-        return slot
-
-    def add_thruster(self, body: int, anchor, angle: float, power=1.0, binding=0) -> int:
-        t, slot = self._tree.thruster, self._slot("thruster", self.static.num_thrusters)
-        t.body[slot], t.anchor[slot], t.angle[slot], t.power[slot] = body, anchor, angle, power
-        t.binding[slot], t.active[slot] = binding, True
-        return slot
-
-    def set_floor_role(self, role: int) -> None:
-        self._tree.shape.role[0] = role
-
-    def build(self) -> Level:
-        return jax.tree_util.tree_map(jnp.asarray, self._tree)
+from ..levels import BLUE, GREEN, RED, Level
+from ..levels.sketch import LevelSketch, box_vertices  # noqa: F401 (re-exported for older imports)
+from ..levels.world import FLOOR_Y
 
 
 def ball_drop(target_role: int = BLUE, size: str = "s", max_timesteps: int = 256, height: float = 1.2) -> Level:

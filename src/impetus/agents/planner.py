@@ -1,0 +1,180 @@
+"""Open-loop planning on library levels: find, replay and check recorded solutions.
+
+:func:`solve` searches for an action sequence that reaches the goal with the cross-entropy
+method (CEM) over *piecewise-constant* multi-discrete sequences: the episode is cut into
+``segments`` equal pieces, each holding one action; every piece and channel has a categorical
+distribution (motor: off / +1 / -1, thruster: off / on), sampled ``population`` times per
+iteration, scored by a batched jitted rollout, and refit to the elite.  Only channels that
+drive something in the level are searched; the others stay off.  Scores: a goal scores
+``2 - t_goal / T`` (earlier is better), death ``-10``, otherwise minus the smallest green-blue
+distance reached [m].  If no sequence reaches the goal, the search restarts with twice as many
+segments (up to ``max_segments``).
+
+:func:`replay_batch` runs sequences on stacked levels and reports each episode's first
+terminal event; the tests replay every recorded solution with it (one compile per size).
+Everything runs on the env of :func:`solution_static` (frame skip 2, multi-discrete actions,
+4 motor and 2 thruster channels), so a recorded solution replays bit for bit on the same engine.
+"""
+
+import dataclasses
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..env import EnvParams, ImpetusEnv, StaticEnvParams
+from ..levels import Level, stack
+from ..levels.library import Solution
+from ..levels.predicates import motor_controls, thruster_controls
+
+NUM_MOTOR_BINDINGS, NUM_THRUSTER_BINDINGS, FRAME_SKIP = 4, 2, 2
+MOTOR_CHOICES, THRUSTER_CHOICES = 3, 2
+
+
+def solution_static(level_static, frame_skip: int = FRAME_SKIP) -> StaticEnvParams:
+    """The env configuration solutions are recorded and replayed in."""
+    return StaticEnvParams(sim=level_static, frame_skip=frame_skip, action="multi_discrete",
+                           num_motor_bindings=NUM_MOTOR_BINDINGS, num_thruster_bindings=NUM_THRUSTER_BINDINGS)
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """First terminal event per episode, arrays ``(B,)``: ``goal`` / ``death`` (bool), ``step``
+    (env steps until it, 1-based; ``T`` when none), ``min_distance`` (smallest summed green-blue
+    centre distance reached before it [m])."""
+
+    goal: np.ndarray
+    death: np.ndarray
+    step: np.ndarray
+    min_distance: np.ndarray
+
+
+@functools.lru_cache(maxsize=16)
+def _rollout_fn(static: StaticEnvParams):
+    """Jitted ``(levels (B,), actions (B, T, A)) -> (goal, death, step, min_distance)``, each ``(B,)``."""
+    env = ImpetusEnv(static)
+    params = EnvParams()
+
+    def one(level: Level, actions):
+        state = env.init_state(level, params)
+        T = actions.shape[0]
+
+        def body(carry, action):
+            state, event, step, best, t = carry
+            state, _, terminated, _, info = env.step_env(jax.random.key(0), state, action, params)
+            live = event == 0
+            new_event = jnp.where(info["death"], -1, jnp.where(info["goal"], 1, 0))
+            event = jnp.where(live & terminated, new_event, event)
+            step = jnp.where(live & terminated, t + 1, step)
+            best = jnp.where(live, jnp.minimum(best, info["distance"]), best)
+            return (state, event, step, best, t + 1), None
+
+        init = (state, jnp.int32(0), jnp.int32(T), state.last_distance, jnp.int32(0))
+        (_, event, step, best, _), _ = jax.lax.scan(body, init, actions)
+        return event == 1, event == -1, step, best
+
+    return jax.jit(jax.vmap(one))
+
+
+def replay_batch(levels: Level, actions, frame_skip: int = FRAME_SKIP) -> Outcome:
+    """Play ``actions`` (``int (B, T, A)``, multi-discrete) on stacked ``levels`` (``B``) from their
+    initial states; pad shorter sequences with zeros (no-op) yourself."""
+    static = solution_static(levels.static, frame_skip)
+    goal, death, step, best = _rollout_fn(static)(levels, jnp.asarray(actions, jnp.int32))
+    return Outcome(np.asarray(goal), np.asarray(death), np.asarray(step), np.asarray(best))
+
+
+def replay(level: Level, solution: Solution) -> Outcome:
+    """Replay one recorded solution (a batch of one), padded with no-ops to the level's episode
+    length so that every solution of one size shares a compile."""
+    T = max(int(level.max_timesteps), solution.steps)
+    actions = np.zeros((1, T, solution.actions.shape[1]), np.int32)
+    actions[0, :solution.steps] = solution.actions
+    return replay_batch(stack([level]), actions, solution.frame_skip)
+
+
+def controlled_channels(level: Level) -> np.ndarray:
+    """``bool (4 + 2,)``: which multi-discrete channels drive a joint or thruster of ``level``."""
+    used = np.zeros(NUM_MOTOR_BINDINGS + NUM_THRUSTER_BINDINGS, bool)
+    motors, thrusters = np.asarray(motor_controls(level)), np.asarray(thruster_controls(level))
+    used[np.asarray(level.joint.motor_binding)[motors].clip(0, NUM_MOTOR_BINDINGS - 1)] = True
+    used[NUM_MOTOR_BINDINGS + np.asarray(level.thruster.binding)[thrusters].clip(0, NUM_THRUSTER_BINDINGS - 1)] = True
+    return used
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanConfig:
+    """CEM settings: ``population`` sequences per iteration, ``iterations`` per segment count,
+    ``segments`` pieces at first (doubled after a failed round, up to ``max_segments``),
+    ``elite`` fraction, ``smoothing`` of the refit (weight of the new frequencies)."""
+
+    population: int = 256
+    iterations: int = 6
+    segments: int = 4
+    max_segments: int = 32
+    elite: float = 0.1
+    smoothing: float = 0.7
+    seed: int = 0
+
+
+def _score(outcome: Outcome, T: int) -> np.ndarray:
+    return np.where(outcome.goal, 2.0 - outcome.step / T, np.where(outcome.death, -10.0, -outcome.min_distance))
+
+
+def _sample(rng: np.random.Generator, probs: np.ndarray, used: np.ndarray, n: int) -> np.ndarray:
+    """``(n, K, A)`` choices drawn from ``probs (K, A, 3)``; unused channels are 0."""
+    cum = probs.cumsum(-1)
+    u = rng.random((n, *probs.shape[:2], 1))
+    choice = (u > cum[None]).sum(-1).clip(0, probs.shape[-1] - 1)
+    return np.where(used[None, None, :], choice, 0)
+
+
+def _initial_probs(K: int) -> np.ndarray:
+    """Uniform over the valid choices of each channel (thrusters have 2, padded with a 0)."""
+    probs = np.zeros((K, NUM_MOTOR_BINDINGS + NUM_THRUSTER_BINDINGS, MOTOR_CHOICES))
+    probs[:, :NUM_MOTOR_BINDINGS] = 1 / 3
+    probs[:, NUM_MOTOR_BINDINGS:, :THRUSTER_CHOICES] = 1 / 2
+    return probs
+
+
+def _refit(probs: np.ndarray, elite: np.ndarray, smoothing: float) -> np.ndarray:
+    counts = np.stack([(elite == c).mean(0) for c in range(MOTOR_CHOICES)], -1)  # (K, A, 3)
+    counts[:, NUM_MOTOR_BINDINGS:, THRUSTER_CHOICES:] = 0.0
+    new = smoothing * counts + (1 - smoothing) * probs
+    return new / new.sum(-1, keepdims=True)
+
+
+def solve(level: Level, name: str, config: PlanConfig = PlanConfig(), log=None) -> Solution | None:
+    """A :class:`Solution` reaching the goal of ``level`` (trimmed at the goal step), or ``None``.
+
+    ``log(message)`` is called after each iteration when given."""
+    T = int(level.max_timesteps)
+    used = controlled_channels(level)
+    rng = np.random.default_rng(config.seed)
+    batch = stack([level] * config.population)
+    k = config.segments
+    while k <= config.max_segments:
+        probs = _initial_probs(k)
+        for it in range(config.iterations):
+            choices = _sample(rng, probs, used, config.population)  # (N, K, A)
+            actions = np.repeat(choices, -(-T // k), axis=1)[:, :T]
+            outcome = replay_batch(batch, actions)
+            score = _score(outcome, T)
+            if log:
+                log(f"{name}: segments {k} iteration {it}: best {score.max():+.3f}, goals {int(outcome.goal.sum())}")
+            if outcome.goal.any():
+                best = int(np.argmax(score))
+                return _verified(level, name, actions[best, :int(outcome.step[best])])
+            n_elite = max(2, int(config.elite * config.population))
+            probs = _refit(probs, choices[np.argsort(-score)[:n_elite]], config.smoothing)
+        k *= 2
+    return None
+
+
+def _verified(level: Level, name: str, actions: np.ndarray) -> Solution | None:
+    """The solution if its replay on its own reaches the goal at its last step, else ``None``."""
+    solution = Solution(level=name, actions=np.asarray(actions, np.int32), frame_skip=FRAME_SKIP)
+    outcome = replay(level, solution)
+    ok = bool(outcome.goal[0]) and int(outcome.step[0]) == solution.steps
+    return solution if ok else None
