@@ -7,10 +7,10 @@ its parser and sets ``func(args, console) -> int``.  Heavy imports happen inside
 import argparse
 import sys
 
-from . import bench, demo, evaluate, levels, render, rollout, train
+from . import bench, demo, edit, evaluate, levels, render, rollout, train
 from .args import CLIError
 
-COMMANDS = [demo, train, evaluate, bench, levels, rollout, render]
+COMMANDS = [demo, train, evaluate, bench, levels, rollout, render, edit]
 
 
 def build_parser() -> argparse.ArgumentParser:
