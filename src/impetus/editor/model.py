@@ -67,7 +67,7 @@ def rotate(v, angle: float) -> np.ndarray:
 def to_local(shape: dict, point) -> list[float]:
     """A world point in ``shape``'s frame [m]."""
     offset = np.asarray(point, np.float64) - np.asarray(shape["position"], np.float64)
-    return _floats(rotate(offset, -shape.get("rotation", 0.0)))
+    return _floats(np.round(rotate(offset, -shape.get("rotation", 0.0)), 6))  # micrometres: no 1e-9 noise
 
 
 def to_world(shape: dict, local) -> list[float]:

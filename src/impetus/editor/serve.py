@@ -30,7 +30,7 @@ def url_of(sock: socket.socket) -> str:
 
 
 def _server(app) -> uvicorn.Server:
-    return uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="websockets", lifespan="off"))
+    return uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="auto", lifespan="off"))
 
 
 def serve(app, port: int = 8765, open_browser: bool = True, announce=print) -> None:
