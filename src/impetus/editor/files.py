@@ -60,7 +60,10 @@ def read(root: Path, relative) -> tuple[Level, str]:
     path = resolve(root, relative, must_exist=True)
     if path.stat().st_size > MAX_FILE_BYTES:
         raise FileError(f"{relative}: file too large for a level ({path.stat().st_size} bytes)")
-    doc = read_document(path)
+    try:
+        doc = read_document(path)
+    except LevelError as err:  # name the file as the page does, not by its absolute path
+        raise LevelError([p.replace(str(path), relative, 1) for p in err.problems]) from None
     try:
         return level_from_document(doc, relative), detect(doc, relative)
     except LevelError:

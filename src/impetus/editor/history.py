@@ -1,7 +1,7 @@
 """The editor's document: always a valid level, with undo and redo as a stack of snapshots.
 
 Every change (an edit, a new level, a loaded file) is checked by the level validator
-(``levels.format.from_document``) and then rewritten in canonical form (``to_document``: every
+(``levels.io.level_from_document``) and then rewritten in canonical form (``to_document``: every
 key present, numbers as float32), so the document held here can always be played and saved.  A
 change that fails leaves the document as it was and raises :class:`EditError` or
 :class:`~impetus.levels.LevelError`; :func:`problem_text` turns either into one line for the page.
@@ -10,7 +10,8 @@ change that fails leaves the document as it was and raises :class:`EditError` or
 import re
 
 from ..levels import Level, LevelError
-from ..levels.format import from_document, to_document
+from ..levels.format import to_document
+from ..levels.io import level_from_document
 from .model import EditError
 from .ops import apply
 
@@ -19,21 +20,25 @@ _PATH = re.compile(r"\$\.(shapes|joints|thrusters)\[(\d+)\]\.?")
 
 
 def canonical(doc, source: str = "level") -> tuple[dict, Level]:
-    """(the canonical document, its Level); :class:`LevelError` if ``doc`` is not a valid level."""
-    level = from_document(doc, source)
+    """(the canonical Impetus document, its Level) of a document of either format (Impetus or
+    Kinetix); :class:`LevelError` if ``doc`` is not a valid level."""
+    level = level_from_document(doc, source)
     return to_document(level), level
 
 
 def problem_text(err: Exception, doc: dict | None = None) -> str:
-    """One line for the page: an edit error as is, a level error's first problem with the JSON path
-    of a shape, joint or thruster replaced by its name (``$.shapes[4].density`` -> ``shape c0 density``)."""
+    """One line for the page: an edit error as is, a level error's first problem; with the edited
+    ``doc``, JSON paths of shapes, joints and thrusters become names (``$.shapes[4].density`` ->
+    ``shape c0 density``)."""
     if not isinstance(err, LevelError):
         return str(err)
     text = err.first.removeprefix("level: ")
+    if doc is None:  # a file's problem: keep the file's own JSON paths
+        return text
 
     def name(m: re.Match) -> str:
         kind, i = m.group(1), int(m.group(2))
-        if kind == "shapes" and doc is not None and i < len(doc.get("shapes", [])):
+        if kind == "shapes" and i < len(doc.get("shapes", [])):
             return f"shape {doc['shapes'][i].get('id', i)} "
         return f"{kind[:-1]} {i} "
 
