@@ -70,13 +70,14 @@ def test_edit_undo_redo(client):
 
 def test_bad_requests_get_one_clear_line(client):
     before = client.get("/api/state").json()["doc"]
-    assert "application/json" in error_of(client.post("/api/edit", content=b"op=x",
-                                                      headers={"content-type": "application/x-www-form-urlencoded"}))
-    assert "not valid JSON" in error_of(client.post("/api/edit", content=b"{", headers={"content-type": "application/json"}))
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    assert "application/json" in error_of(client.post("/api/edit", content=b"op=x", headers=form))
+    raw = {"content-type": "application/json"}
+    assert "not valid JSON" in error_of(client.post("/api/edit", content=b"{", headers=raw))
     assert "must be a JSON object" in error_of(client.post("/api/edit", json=[1, 2]))
     assert error_of(client.post("/api/edit", json={})) == "missing field 'op'"
-    assert error_of(client.post("/api/edit", json={"op": "add_circle", "args": {"position": [1, 1], "radius": "big"}})) \
-        == "add_circle: radius: expected a finite number, got 'big'"
+    big = {"op": "add_circle", "args": {"position": [1, 1], "radius": "big"}}
+    assert error_of(client.post("/api/edit", json=big)) == "add_circle: radius: expected a finite number, got 'big'"
     assert error_of(client.post("/api/edit", json={"op": "set_shape", "args": {"id": "c0", "density": 0.0}})) \
         == "set_shape: shape c0 density: a movable shape needs density > 0 (got 0.0)"
     assert "Invalid host header" in client.get("/api/state", headers={"host": "attacker.example"}).text
@@ -196,7 +197,7 @@ def test_cli_arguments(tmp_path):
         locate(tmp_path / "a.json", tmp_path / "sub")
     with pytest.raises(CLIError, match="no such folder"):
         locate(None, tmp_path / "nope")
-    with pytest.raises(CLIError, match="end in .json"):
+    with pytest.raises(CLIError, match=r"end in \.json"):
         locate(tmp_path / "sub" / "a.txt", None)
 
 
