@@ -1,6 +1,7 @@
 """Typed, frozen training configuration: sections, presets and ``key=value`` overrides.
 
-A :class:`TrainConfig` has four sections (``env``, ``ppo``, ``network``, ``run``).  Defaults are
+A :class:`TrainConfig` has seven sections (``env``, ``ppo``, ``network``, ``run``, and the
+curriculum's ``ued``, ``plr``, ``sfl``; ``impetus train curriculum=sfl``, ``plr.robust=true``).  Defaults are
 the Kinetix reference settings (reference section 6.2: PPO with gamma 0.995, lambda 0.9, clip 0.2,
 8 epochs x 32 minibatches, lr 5e-5, entity observation, multi-discrete actions, dense reward 0.2,
 frame skip 2, the entity transformer).  Presets (:data:`PRESETS`) are named override sets:
@@ -108,6 +109,47 @@ class RunConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class UEDConfig:
+    """Which curriculum picks the training levels (``agents.curriculum``).  ``none``: the
+    ``env.train_levels`` path (a fresh random level per episode, or a fixed level set);
+    ``dr`` / ``plr`` / ``accel`` / ``sfl``: every ``level_period`` PPO updates each env is reset
+    onto a level chosen by the curriculum and replays it until the next period."""
+
+    curriculum: str = "none"
+    level_period: int = 4  # PPO updates per level batch (Kinetix outer_rollout_steps)
+    filter_levels: bool = True  # drop random levels that the no-op policy solves (reference 6.1)
+
+
+@dataclasses.dataclass(frozen=True)
+class PLRConfig:
+    """PLR / ACCEL level sampler (reference 6.5; Kinetix ``ued/plr.yaml``)."""
+
+    buffer_size: int = 4000
+    replay_prob: float = 0.5
+    staleness_coeff: float = 0.3
+    prioritization: str = "rank"
+    temperature: float = 1.0
+    topk_k: int = 8
+    minimum_fill_ratio: float = 0.5
+    score_function: str = "maxmc"
+    robust: bool = False  # robust PLR: no gradient updates on new (and mutated) levels
+    num_edits: int = 5  # ACCEL mutations per replayed level
+
+
+@dataclasses.dataclass(frozen=True)
+class SFLConfig:
+    """Sampling For Learnability (reference 6.4; Kinetix ``ued/sfl.yaml``: batch_size 4096,
+    num_batches 3, rollout_steps 512, num_to_save 1024, buffer_update_frequency 128)."""
+
+    sampled_envs_ratio: float = 0.5  # fraction of envs on buffer levels, the rest on fresh ones
+    score_batch_size: int = 4096  # fresh levels rolled out at once when rebuilding the buffer
+    score_num_batches: int = 3
+    score_steps: int = 512  # env steps per scored level (auto-replayed)
+    num_to_save: int = 1024  # buffer size: the most learnable scored levels
+    buffer_update_every: int = 128  # PPO updates between rebuilds
+
+
+@dataclasses.dataclass(frozen=True)
 class TrainConfig:
     """The whole configuration of a training run."""
 
@@ -115,6 +157,9 @@ class TrainConfig:
     ppo: PPOConfig = dataclasses.field(default_factory=PPOConfig)
     network: NetworkConfig = dataclasses.field(default_factory=NetworkConfig)
     run: RunConfig = dataclasses.field(default_factory=RunConfig)
+    ued: UEDConfig = dataclasses.field(default_factory=UEDConfig)
+    plr: PLRConfig = dataclasses.field(default_factory=PLRConfig)
+    sfl: SFLConfig = dataclasses.field(default_factory=SFLConfig)
 
     @property
     def observation(self) -> str:
@@ -148,7 +193,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "num_envs": 128, "num_steps": 32, "update_epochs": 4, "num_minibatches": 4, "lr": 3e-4,
         "total_timesteps": 3_000_000, "network": "pi-mlp", "encoder_size": 32, "embedding_dim": 128,
         "head_width": 64, "head_depth": 2, "log_every": 8, "eval_every": 64, "eval_attempts": 10,
-        "checkpoint_every": 128,
+        "checkpoint_every": 128, "level_period": 8, "buffer_size": 1000, "score_batch_size": 256,
+        "score_num_batches": 2, "score_steps": 256, "num_to_save": 128, "buffer_update_every": 64,
     },
     "tiny": {
         "train_levels": "s/thrust_right", "num_envs": 16, "num_steps": 32, "update_epochs": 2, "num_minibatches": 2,
@@ -165,10 +211,15 @@ CHOICES = {
     "activation": ("tanh", "relu"),
     "aggregate": ("dummy_and_mean", "dummy", "mean"),
     "wandb_mode": ("offline", "online", "disabled"),
+    "curriculum": ("none", "dr", "plr", "accel", "sfl"),
+    "prioritization": ("rank", "topk"),
+    "score_function": ("maxmc", "pvl", "learnability"),
 }
 POSITIVE = ("frame_skip", "num_envs", "num_steps", "total_timesteps", "update_epochs", "num_minibatches",
             "head_width", "transformer_depth", "transformer_size", "transformer_encoder_size", "num_heads",
-            "encoder_size", "embedding_dim", "flat_width", "log_every", "eval_attempts", "num_gifs")
+            "encoder_size", "embedding_dim", "flat_width", "log_every", "eval_attempts", "num_gifs",
+            "level_period", "buffer_size", "temperature", "topk_k", "score_batch_size", "score_num_batches",
+            "score_steps", "num_to_save", "buffer_update_every")
 
 
 def _field_index() -> dict[str, tuple[str, str]]:
@@ -292,7 +343,7 @@ def validate(config: TrainConfig) -> None:
     for name in POSITIVE:
         if flat[name] <= 0:
             raise ConfigError(f"bad value for {name}: {flat[name]!r}; must be > 0")
-    for name in ("head_depth", "max_timesteps", "eval_every", "gif_every", "checkpoint_every"):
+    for name in ("head_depth", "max_timesteps", "eval_every", "gif_every", "checkpoint_every", "num_edits"):
         if flat[name] < 0:
             raise ConfigError(f"bad value for {name}: {flat[name]!r}; must be >= 0")
     if config.batch_size % config.ppo.num_minibatches:
@@ -307,6 +358,25 @@ def validate(config: TrainConfig) -> None:
                           f"({net.num_heads})")
     if net.network == "pi-mlp" and net.encoder_size <= 4:
         raise ConfigError(f"encoder_size ({net.encoder_size}) must be > 4 (4 columns are the entity type)")
-    for name in ("gamma", "gae_lambda"):
+    for name in ("gamma", "gae_lambda", "replay_prob", "staleness_coeff", "minimum_fill_ratio", "sampled_envs_ratio"):
         if not 0.0 <= flat[name] <= 1.0:
             raise ConfigError(f"bad value for {name}: {flat[name]!r}; must be in [0, 1]")
+    validate_curriculum(config)
+
+
+def validate_curriculum(config: TrainConfig) -> None:
+    """Raise :class:`ConfigError` for curriculum settings that cannot work together."""
+    ued, sfl = config.ued, config.sfl
+    if ued.curriculum == "none":
+        return
+    if config.env.train_levels != "random":
+        raise ConfigError(f"curriculum={ued.curriculum} draws its own levels; it needs train_levels=random "
+                          f"(got {config.env.train_levels!r})")
+    if config.run.log_every % ued.level_period:
+        raise ConfigError(f"log_every ({config.run.log_every}) must be a multiple of level_period "
+                          f"({ued.level_period}) with a curriculum")
+    if ued.curriculum in ("plr", "accel") and config.plr.robust and config.plr.replay_prob == 0.0:
+        raise ConfigError("plr.robust=true with replay_prob=0 never updates the policy")
+    if ued.curriculum == "sfl" and sfl.num_to_save > sfl.score_batch_size * sfl.score_num_batches:
+        raise ConfigError(f"num_to_save ({sfl.num_to_save}) exceeds the levels scored per rebuild "
+                          f"(score_batch_size * score_num_batches = {sfl.score_batch_size * sfl.score_num_batches})")
