@@ -55,17 +55,18 @@ class EditorState:
     def __init__(self, root: Path, level_file: str | None = None, size: str = "s", warm: bool = True):
         self.root = Path(root)
         self.lock = threading.Lock()
-        self.file, self.format = level_file, "impetus"
+        self.file, self.format, self.warm_play = level_file, "impetus", warm
         if level_file is not None and files.resolve(self.root, level_file).is_file():
             level, self.format = files.read(self.root, level_file)
             self.history = History(to_document(level), level_file)
         else:
             self.history = History(new_document(size))
-        if warm:
-            self.warm()
+        self.warm()
 
     def warm(self) -> None:
-        """Compile play mode for the current level's size in a background thread."""
+        """Compile play mode for the current level's size in a background thread (if ``warm``)."""
+        if not self.warm_play:
+            return
         level = self.history.level
         threading.Thread(target=play.warm, args=(level,), daemon=True, name="impetus-editor-warm").start()
 

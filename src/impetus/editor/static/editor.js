@@ -119,10 +119,14 @@ const newShape = (before, after) => {
 const last = (kind) => (before, after) => ({ kind, index: after[`${kind}s`].length - 1 });
 
 // ------------------------------------------------------------------------------------------- tools
-function eventPoint(event) {
-  const rect = view.canvas.getBoundingClientRect();
-  const sx = view.canvas.width / rect.width, sy = view.canvas.height / rect.height;
-  return view.toWorld((event.clientX - rect.left) * sx, (event.clientY - rect.top) * sy);
+function eventPoint(event, snap = true) {
+  // canvas pixels inside the border, then metres, rounded to the snap grid
+  const c = view.canvas, rect = c.getBoundingClientRect();
+  const px = (event.clientX - rect.left - c.clientLeft) * c.width / c.clientWidth;
+  const py = (event.clientY - rect.top - c.clientTop) * c.height / c.clientHeight;
+  const grid = snap ? parseFloat($("snap").value) : 0;
+  const round = (v) => (grid > 0 ? Math.round(v / grid) * grid : v);
+  return view.toWorld(px, py).map((v) => parseFloat(round(v).toFixed(6)));
 }
 
 function onDown(event) {
