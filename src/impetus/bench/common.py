@@ -1,11 +1,32 @@
 """Shared benchmark helpers: timing loops, device and memory facts."""
 
+import os
 import platform
 import resource
 import statistics
 import time
+from typing import NamedTuple
 
 import jax
+
+
+class Sample(NamedTuple):
+    """One timed repetition: ``calls`` calls took ``seconds`` wall and ``cpu_seconds`` of process CPU."""
+
+    calls: int
+    seconds: float
+    cpu_seconds: float
+
+
+def process_cpu_seconds() -> float:
+    """User + system CPU time of this process (all threads) [s]."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def load_average() -> float:
+    """The 1-minute load average (context for timings on a shared machine)."""
+    return os.getloadavg()[0]
 
 
 def device_name() -> str:
@@ -22,11 +43,11 @@ def peak_rss_mb() -> float:
 def time_calls(fn, carry, min_seconds: float, reps: int):
     """Call ``carry = fn(carry)`` repeatedly; each repetition lasts >= ``min_seconds``.
 
-    Returns (carry, list of (calls, seconds) per repetition).
+    Returns (carry, list of :class:`Sample` per repetition).
     """
     out = []
     for _ in range(reps):
-        calls, start = 0, time.perf_counter()
+        calls, start, cpu_start = 0, time.perf_counter(), process_cpu_seconds()
         while True:
             carry = fn(carry)
             calls += 1
@@ -35,15 +56,22 @@ def time_calls(fn, carry, min_seconds: float, reps: int):
                 if time.perf_counter() - start >= min_seconds:
                     break
         jax.block_until_ready(carry)
-        out.append((calls, time.perf_counter() - start))
+        out.append(Sample(calls, time.perf_counter() - start, process_cpu_seconds() - cpu_start))
     return carry, out
 
 
 def median_rate(samples, items_per_call: int) -> tuple[float, float]:
     """(median items/s, spread (max - min) / median) over repetitions."""
-    rates = [items_per_call * calls / seconds for calls, seconds in samples]
+    rates = [items_per_call * s.calls / s.seconds for s in samples]
     med = statistics.median(rates)
     return med, (max(rates) - min(rates)) / med if med else 0.0
+
+
+def cpu_rate(samples, items_per_call: int) -> float:
+    """Items per second of process CPU time over all repetitions: on a shared machine this moves
+    less with other load than the wall-clock rate (compare like with like: same core count)."""
+    cpu = sum(s.cpu_seconds for s in samples)
+    return items_per_call * sum(s.calls for s in samples) / cpu if cpu > 0 else float("nan")
 
 
 def shard_batch(tree, num_devices: int):

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..engine import PHYSICS_VERSION, SimParams, step
 from ..engine.scenes import random_scene, static_for_size
-from .common import device_name, median_rate, peak_rss_mb, shard_batch, time_calls
+from .common import cpu_rate, device_name, load_average, median_rate, peak_rss_mb, shard_batch, time_calls
 
 
 def stacked_random_scenes(size: str, batch: int, seed: int = 0, distinct: int = 256):
@@ -74,6 +74,7 @@ def run(size: str = "m", batch: int = 2048, steps: int | None = None, reps: int 
     nonfinite = int(jnp.sum(carry[0].nonfinite))
     return {
         "benchmark": "engine", "size": size, "batch": batch, "steps_per_call": steps, "steps_per_s": rate,
+        "steps_per_cpu_s": cpu_rate(samples, batch * steps), "load_avg": load_average(),
         "spread": spread, "compile_s": compile_s, "device": device_name(), "peak_rss_mb": peak_rss_mb(),
         "devices": devices, "reps": reps, "nonfinite_scenes": nonfinite, "physics_version": PHYSICS_VERSION,
         "jax_version": jax.__version__,

@@ -21,7 +21,7 @@ import jax.numpy as jnp
 
 from ..engine import PHYSICS_VERSION
 from ..env import AutoResetFromSetWrapper, AutoResetRandomWrapper, ImpetusEnv, make_static_env_params
-from .common import device_name, median_rate, peak_rss_mb, time_calls
+from .common import cpu_rate, device_name, load_average, median_rate, peak_rss_mb, time_calls
 
 RESET_MODES = ("levels", "random")
 
@@ -107,11 +107,13 @@ def run(size: str = "m", obs: str = "entity", reset: str = "levels", batch: int 
     ended0 = int(carry[3])
     carry, samples = time_calls(compiled, carry, min_seconds, reps)
     rate, spread = median_rate(samples, batch * steps)
-    timed_steps = batch * steps * sum(calls for calls, _ in samples)
+    timed_steps = batch * steps * sum(s.calls for s in samples)
     frame_skip = wrapped.static.frame_skip
     return {
         "benchmark": "env", "size": size, "obs": obs, "reset": reset, "batch": batch, "steps_per_call": steps,
-        "steps_per_s": rate, "physics_steps_per_s": rate * frame_skip, "spread": spread, "compile_s": compile_s,
+        "steps_per_s": rate,
+        "steps_per_cpu_s": cpu_rate(samples, batch * steps), "load_avg": load_average(),
+        "physics_steps_per_s": rate * frame_skip, "spread": spread, "compile_s": compile_s,
         "setup_s": setup_s, "episodes_ended_per_step": (int(carry[3]) - ended0) / max(timed_steps, 1),
         "final_observation": final_observation, "frame_skip": frame_skip, "num_levels": num_levels,
         "device": device_name(), "peak_rss_mb": peak_rss_mb(), "reps": reps, "physics_version": PHYSICS_VERSION,

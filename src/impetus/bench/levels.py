@@ -17,7 +17,7 @@ from ..engine.scenes import static_for_size
 from ..levels.generate import sample_level
 from ..levels.noop_filter import sample_filtered_levels, sim_states
 from ..levels.predicates import is_valid
-from .common import device_name, median_rate, peak_rss_mb, time_calls
+from .common import device_name, load_average, median_rate, peak_rss_mb, time_calls
 
 
 def make_generator(static, batch: int):
@@ -56,6 +56,7 @@ def run(size: str = "m", batch: int = 2048, reps: int = 3, min_seconds: float = 
     carry, rate, spread, compile_s = _time(fn, carry, min_seconds, reps, batch)
     result = {
         "benchmark": "levels", "size": size, "batch": batch, "levels_per_s": rate,
+        "load_avg": load_average(),
         "seconds_per_batch": batch / rate, "spread": spread, "compile_s": compile_s,
         "valid_fraction": float(jnp.mean(jax.jit(jax.vmap(is_valid))(carry[1][0]))), "device": device_name(),
         "peak_rss_mb": peak_rss_mb(), "reps": reps,

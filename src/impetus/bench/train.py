@@ -20,7 +20,7 @@ from ..agents.config import resolve
 from ..agents.networks import param_count
 from ..agents.train import make_train
 from ..engine import PHYSICS_VERSION
-from .common import device_name, median_rate, peak_rss_mb, time_calls
+from .common import cpu_rate, device_name, load_average, median_rate, peak_rss_mb, time_calls
 
 RESET_MODES = ("levels", "random")
 
@@ -72,8 +72,10 @@ def run(size: str = "m", network: str = "transformer", envs: int = 256, preset: 
         "num_steps": ppo.num_steps, "update_epochs": ppo.update_epochs, "num_minibatches": ppo.num_minibatches,
         "observation": config.observation, "params": param_count(state.params), "head": [net.head_width,
                                                                                           net.head_depth],
-        "updates_per_call": updates, "steps_per_s": rate, "seconds_per_update": steps_per_call / rate / updates,
+        "updates_per_call": updates, "steps_per_s": rate,
+        "steps_per_cpu_s": cpu_rate(samples, steps_per_call), "load_avg": load_average(),
+        "seconds_per_update": steps_per_call / rate / updates,
         "spread": spread, "compile_s": compile_s, "reset": reset, "num_levels": num_levels,
-        "timed_calls": sum(c for c, _ in samples), "device": device_name(), "peak_rss_mb": peak_rss_mb(),
+        "timed_calls": sum(s.calls for s in samples), "device": device_name(), "peak_rss_mb": peak_rss_mb(),
         "reps": reps, "physics_version": PHYSICS_VERSION, "jax_version": jax.__version__,
     }
