@@ -178,3 +178,21 @@ def _verified(level: Level, name: str, actions: np.ndarray) -> Solution | None:
     outcome = replay(level, solution)
     ok = bool(outcome.goal[0]) and int(outcome.step[0]) == solution.steps
     return solution if ok else None
+
+
+def episode_frames(level: Level, actions, frame_skip: int = FRAME_SKIP, pixels: int = 250):
+    """Yield RGB frames (``uint8 (pixels, pixels, 3)``) of playing ``actions`` (``int (T, 6)``) on
+    ``level``: the initial state, then one per env step until the episode ends or ``actions`` run out."""
+    from ..env.rollout import jitted
+    from ..render.pixels import PixelConfig
+
+    fns = jitted(solution_static(level.static, frame_skip))
+    config = PixelConfig.for_screen((pixels, pixels), pixels / 5.0, 1)
+    params, key = fns.env.default_params, jax.random.key(0)
+    _, state = fns.reset(key, level, params)
+    yield np.asarray(fns.render(state, config))
+    for action in np.asarray(actions, np.int32):
+        _, state, _, terminated, truncated, _ = fns.step(key, state, jnp.asarray(action), params)
+        yield np.asarray(fns.render(state, config))
+        if bool(terminated) or bool(truncated):
+            return
