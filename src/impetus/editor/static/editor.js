@@ -60,6 +60,7 @@ async function update(path, body, { keepMessage = false } = {}) {
   editor.state = data;
   if (!keepMessage) message(data.message || "");
   if (data.file && data.file !== previous) $("path").value = data.file;
+  if (["s", "m", "l"].includes(data.doc.size)) $("new-size").value = data.doc.size;
   checkSelection();
   render();
   return true;
@@ -170,7 +171,8 @@ async function onUp(event) {
   } else if (tool === "joint") {
     const under = shapesAt([x0, y0]);
     if (under.length < 2) { message("joint: click where two shapes overlap", true); return; }
-    await edit("add_joint", { a: under[1].id, b: under[0].id, anchor: [x0, y0], type: $("joint-type").value }, last("joint"));
+    // a = the shape on top (a wheel over a body), b = the one below: +1 (→) turns a clockwise relative to b
+    await edit("add_joint", { a: under[0].id, b: under[1].id, anchor: [x0, y0], type: $("joint-type").value }, last("joint"));
   } else if (tool === "thruster") {
     const target = shapesAt([x0, y0])[0];
     if (!target) { message("thruster: click on a shape", true); return; }
