@@ -1,9 +1,10 @@
-"""``impetus edit [LEVEL] [--port P] [--no-browser] [--dir DIR] [--size s|m|l]``: the level editor.
+"""``impetus edit [LEVEL] [--port P] [--no-browser] [--dir DIR] [--size s|m|l] [--checkpoint RUN]``.
 
 Starts the local web editor (``impetus.editor``) on http://127.0.0.1:P/, prints the URL and opens
 it in a browser.  Files are read and written only inside DIR (default: LEVEL's folder, else the
 current folder).  LEVEL may be a file of either format, or a new file name: the editor then
-starts from an empty level of ``--size`` that saves to that name.
+starts from an empty level of ``--size`` that saves to that name.  With ``--checkpoint`` (a run or
+checkpoint folder of ``impetus train``) play mode can let the trained agent play instead of the keys.
 """
 
 from pathlib import Path
@@ -18,6 +19,8 @@ def register(sub) -> None:
     p.add_argument("--no-browser", action="store_true", help="only print the URL")
     p.add_argument("--dir", type=Path, default=None, help="folder the editor may read and write (default: LEVEL's)")
     p.add_argument("--size", type=size, default="s", help="size of a new level: s, m or l")
+    p.add_argument("--checkpoint", type=Path, default=None, metavar="RUN",
+                   help="run or checkpoint folder whose agent can play the level")
     p.set_defaults(func=_main)
 
 
@@ -42,14 +45,15 @@ def _main(args, console) -> int:
     if not 0 <= args.port <= 65535:
         raise CLIError(f"--port: must be in 0..65535 (got {args.port})")
     root, relative = locate(args.level, args.dir)
+    from ..agents.checkpoint import CheckpointError
     from ..editor.files import FileError
     from ..editor.serve import serve
     from ..editor.server import create_app
     from ..levels import LevelError
 
     try:
-        app = create_app(root, relative, args.size)
-    except (LevelError, FileError) as err:
+        app = create_app(root, relative, args.size, checkpoint=args.checkpoint)
+    except (LevelError, FileError, CheckpointError) as err:
         raise CLIError(err.first if isinstance(err, LevelError) else str(err)) from None
 
     def announce(url):

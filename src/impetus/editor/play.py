@@ -55,9 +55,10 @@ def _key() -> jax.Array:
 class PlaySession:
     """One episode of play on ``level`` (see the module docstring)."""
 
-    def __init__(self, level: Level, frame_skip: int = FRAME_SKIP, params: EnvParams | None = None):
+    def __init__(self, level: Level, frame_skip: int = FRAME_SKIP, params: EnvParams | None = None,
+                 static: StaticEnvParams | None = None):
         self.level = level
-        self.static = env_static(level, frame_skip)
+        self.static = static or env_static(level, frame_skip)
         self.params = params or EnvParams()
         self.reset()
 
@@ -72,12 +73,22 @@ class PlaySession:
 
     def reset(self) -> None:
         """Back to the level's initial state."""
-        init, _ = compiled(self.static)
         with _LOCK:
-            self.state = init(self.level, self.params)
+            self.state = self._initial_state()
+        self.action = self.channels()
         self.reward = 0.0
         self.total = 0.0
         self.outcome = None
+
+    def _initial_state(self):
+        init, _ = compiled(self.static)
+        return init(self.level, self.params)
+
+    def _advance(self, action):
+        """``(state, reward, terminated, truncated, info)`` after one step with ``action`` (channels)."""
+        _, step = compiled(self.static)
+        self.action = np.asarray(action, np.float32)
+        return step(_key(), self.state, jnp.asarray(self.action), self.params)
 
     def channels(self, motors=(), thrusters=()) -> np.ndarray:
         """The continuous action ``(nmb + ntb,)`` from per-binding motor and thruster values."""
@@ -92,10 +103,8 @@ class PlaySession:
         """One environment step with ``action`` (channels); returns the frame.  After the episode
         has ended the state stays as it was until :meth:`reset`."""
         if self.outcome is None:
-            _, step = compiled(self.static)
             with _LOCK:
-                state, reward, terminated, truncated, info = step(
-                    _key(), self.state, jnp.asarray(action, jnp.float32), self.params)
+                state, reward, terminated, truncated, info = self._advance(action)
                 state = jax.block_until_ready(state)
             self.state, self.reward = state, float(reward)
             self.total += self.reward
@@ -111,7 +120,8 @@ class PlaySession:
         return {"type": "frame", "t": int(self.state.timestep), "limit": int(self.level.max_timesteps),
                 "position": np.round(np.asarray(body.position, np.float64), 5).tolist(),
                 "rotation": np.round(np.asarray(body.rotation, np.float64), 5).tolist(),
-                "reward": round(self.reward, 5), "return": round(self.total, 5), "outcome": self.outcome}
+                "reward": round(self.reward, 5), "return": round(self.total, 5), "outcome": self.outcome,
+                "action": np.round(np.asarray(self.action, np.float64), 3).tolist()}
 
     def scene(self) -> dict:
         """The geometry to draw (JSON-ready): shapes about their centres of mass, joints, thrusters."""
@@ -136,4 +146,5 @@ class PlaySession:
         thrusters = [{"body": int(t.body[k]), "anchor": np.asarray(t.anchor[k]).tolist(), "angle": float(t.angle[k]),
                       "binding": int(level.thruster.binding[k])} for k in np.nonzero(np.asarray(t.active))[0]]
         return {"type": "scene", "shapes": shapes, "joints": joints, "thrusters": thrusters,
+                "motor_channels": self.static.num_motor_bindings,
                 "steps_per_second": self.steps_per_second, "frame": self.frame()}

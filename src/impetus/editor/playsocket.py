@@ -2,7 +2,8 @@
 
 Messages from the page (JSON objects with a ``type``):
 
-* ``start`` (``{"paused": false}``): a new episode on the editor's current level.  Answers
+* ``start`` (``{"paused": false, "agent": false}``): a new episode on the editor's current level,
+  played by the keyboard or (``agent``) by the checkpoint the editor was started with.  Answers
   ``status`` (compiling) and then ``scene`` (geometry and the first frame; ``play.PlaySession``).
 * ``keys`` (``{"motors": [m0, m1, m2, m3], "thrusters": [t0, t1]}``): the motor channels in
   [-1, 1] and thruster channels in [0, 1] held from now on (the page maps arrow and number keys).
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from ..levels import LevelError
 from .play import PlaySession
 
 MAX_CHANNELS, MAX_STEPS = 8, 10_000
@@ -93,10 +95,14 @@ class Player:
     async def handle(self, msg) -> None:
         kind = msg.get("type") if isinstance(msg, dict) else None
         if kind == "start":
+            level, agent = self.editor.history.level, None
+            if msg.get("agent"):
+                agent = self.editor.agent
+                if agent is None:
+                    raise PlayError("no agent: start the editor with --checkpoint RUN_OR_CHECKPOINT")
             await self.send({"type": "status", "text": "compiling the level's size (first time only)..."})
-            level = self.editor.history.level
             async with self.busy:
-                self.session = await run_in_threadpool(PlaySession, level)
+                self.session = await run_in_threadpool(_session, level, agent)
                 self.action = self.session.channels()
             await self.send(self.session.scene())
             self.running = not msg.get("paused", False)
@@ -121,6 +127,14 @@ class Player:
         else:
             raise PlayError(f"unknown message type {kind!r}; expected start, keys, reset, pause, resume or step")
         self.wake.set()
+
+
+def _session(level, agent) -> PlaySession:
+    if agent is None:
+        return PlaySession(level)
+    from .agent import AgentSession
+
+    return AgentSession(level, agent)
 
 
 def _steps(session: PlaySession, action, count: int) -> dict:
@@ -155,6 +169,8 @@ async def play_socket(ws: WebSocket) -> None:
                 await player.handle(msg)
             except PlayError as err:
                 await player.send({"type": "error", "error": str(err)})
+            except LevelError as err:
+                await player.send({"type": "error", "error": err.first})
             except Exception as err:  # a failing step must not end the server
                 log.exception("editor: play error")
                 await player.send({"type": "error", "error": f"internal error: {type(err).__name__}: {err}"})

@@ -12,7 +12,7 @@ HTTP API (JSON bodies; every answer carries the editor state ``{"doc", "file", "
 ``GET  /api/files``        ``{"files": [...]}``: level files in the editor's folder
 ``POST /api/open``         ``{"path": "a.json"}``: load a file of either format (Kinetix import)
 ``POST /api/save``         ``{"path": "a.json", "format": "impetus"|"kinetix"}`` (Kinetix export)
-``WS   /api/play``         play mode (:mod:`.playsocket`)
+``WS   /api/play``         play mode (:mod:`.playsocket`), by keyboard or by a checkpoint's agent
 =========================  ===================================================================
 
 Requests are only served for the Host ``127.0.0.1``/``localhost``; POSTs must be
@@ -52,8 +52,10 @@ log = logging.getLogger("impetus.editor")
 class EditorState:
     """What one editor server holds: its folder, the document history and the current file."""
 
-    def __init__(self, root: Path, level_file: str | None = None, size: str = "s", warm: bool = True):
+    def __init__(self, root: Path, level_file: str | None = None, size: str = "s", warm: bool = True,
+                 agent=None):
         self.root = Path(root)
+        self.agent = agent  # an editor.agent.Agent, or None
         self.lock = threading.Lock()
         self.file, self.format, self.warm_play = level_file, "impetus", warm
         if level_file is not None and files.resolve(self.root, level_file).is_file():
@@ -76,7 +78,8 @@ class EditorState:
         capacity = {k: getattr(static, k) for k in ("num_polygons", "num_circles", "num_joints", "num_thrusters",
                                                     "max_polygon_vertices", "num_static_polygons")}
         return {"doc": doc, "file": self.file, "format": self.format, "can_undo": self.history.can_undo,
-                "can_redo": self.history.can_redo, "capacity": capacity, **extra}
+                "can_redo": self.history.can_redo, "capacity": capacity,
+                "agent": self.agent.name if self.agent is not None else None, **extra}
 
 
 # ---------------------------------------------------------------------------------------------- handlers
@@ -204,9 +207,16 @@ async def index(request: Request):
     return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
 
-def create_app(root, level_file: str | None = None, size: str = "s", warm: bool = True) -> Starlette:
+def create_app(root, level_file: str | None = None, size: str = "s", warm: bool = True,
+               checkpoint=None) -> Starlette:
     """The editor app on folder ``root``, starting with ``level_file`` (relative to ``root``; a new
-    level of ``size`` if it is ``None`` or does not exist yet)."""
+    level of ``size`` if it is ``None`` or does not exist yet).  With ``checkpoint`` (a checkpoint
+    or run folder) a trained agent can play the level (``CheckpointError`` if it is unreadable)."""
+    agent = None
+    if checkpoint is not None:
+        from .agent import Agent
+
+        agent = Agent(checkpoint)
     routes = [
         Route("/", index), Route("/api/state", get_state), Route("/api/files", list_files),
         Route("/api/edit", edit, methods=["POST"]), Route("/api/undo", undo, methods=["POST"]),
@@ -216,5 +226,5 @@ def create_app(root, level_file: str | None = None, size: str = "s", warm: bool 
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=HOSTS)])
-    app.state.editor = EditorState(Path(root), level_file, size, warm)
+    app.state.editor = EditorState(Path(root), level_file, size, warm, agent)
     return app

@@ -246,6 +246,8 @@ function render() {
   renderPanel();
   $("undo").disabled = !editor.state.can_undo;
   $("redo").disabled = !editor.state.can_redo;
+  $("agent-option").hidden = !editor.state.agent;
+  $("agent-option").title = editor.state.agent ? `the policy of ${editor.state.agent} chooses the actions` : "";
   $("title").textContent = editor.state.file ? `${editor.state.file} (${editor.state.format})` : "new level (unsaved)";
 }
 
@@ -271,7 +273,7 @@ function setPlaying(on) {
   $("outcome").dataset.outcome = "";
   $("hud").textContent = "";
   $("action").textContent = "";
-  if (on) { editor.polygon = []; editor.drag = null; player.start(); } else { player.stop(); message(""); render(); }
+  if (on) { editor.polygon = []; editor.drag = null; player.start({ agent: !!editor.state.agent && $("agent-play").checked }); } else { player.stop(); message(""); render(); }
 }
 
 // ------------------------------------------------------------------------------------------- wiring

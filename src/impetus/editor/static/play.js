@@ -11,6 +11,11 @@ const MOTOR_KEYS = {
 const THRUSTER_KEYS = { 1: 0, 2: 1 };
 const OUTCOME_TEXT = { goal: "GOAL!", death: "Death (green touched red)", timeout: "Time out", unstable: "Unstable (stopped)" };
 
+function showAction(motors, thrusters) {
+  const fmt = (v) => (v > 0 ? `+${v}` : `${v}`);
+  document.getElementById("action").textContent = `motors ${motors.map(fmt).join(" ")} · thrusters ${thrusters.join(" ")}`;
+}
+
 export class Player {
   constructor(view, { onStatus, onEnd }) {
     this.view = view;
@@ -22,10 +27,11 @@ export class Player {
     this.socket = null;
   }
 
-  start() {
+  start({ agent = false } = {}) {
+    this.agent = agent;
     const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/play`;
     this.socket = new WebSocket(url);
-    this.socket.onopen = () => this.send({ type: "start" });
+    this.socket.onopen = () => this.send({ type: "start", agent });
     this.socket.onmessage = (event) => this.receive(JSON.parse(event.data));
     this.socket.onclose = () => { if (this.socket) this.onStatus("play connection closed", true); };
     this.onStatus("starting play mode...");
@@ -51,7 +57,8 @@ export class Player {
     else if (msg.type === "error") this.onStatus(msg.error, true);
     else if (msg.type === "scene") {
       this.scene = msg;
-      this.onStatus("playing: ←/→ ↑/↓ A/D W/S drive motors, 1/2 fire thrusters, R resets, Esc edits");
+      this.onStatus(this.agent ? "the agent is playing: R resets, Esc edits"
+        : "playing: ←/→ ↑/↓ A/D W/S drive motors, 1/2 fire thrusters, R resets, Esc edits");
       this.show(msg.frame);
       this.sendKeys();
     } else if (msg.type === "frame") this.show(msg);
@@ -67,13 +74,14 @@ export class Player {
   }
 
   sendKeys() {
+    if (this.agent) return;
     const { motors, thrusters } = this.channels();
     this.send({ type: "keys", motors, thrusters });
-    const fmt = (v) => (v > 0 ? `+${v}` : `${v}`);
-    document.getElementById("action").textContent = `motors ${motors.map(fmt).join(" ")} · thrusters ${thrusters.join(" ")}`;
+    showAction(motors, thrusters);
   }
 
   key(event, down) {
+    if (this.agent && event.key.toLowerCase() !== "r") return false;
     const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
     if (down && key === "r") { this.reset(); return true; }
     if (!(key in MOTOR_KEYS) && !(key in THRUSTER_KEYS)) return false;
@@ -87,6 +95,8 @@ export class Player {
     this.frame = frame;
     const hud = document.getElementById("hud");
     hud.textContent = `step ${frame.t}/${frame.limit} · return ${frame.return.toFixed(3)}`;
+    const nmb = this.scene ? this.scene.motor_channels : 4;
+    if (frame.action && (this.agent || frame.t > 0)) showAction(frame.action.slice(0, nmb), frame.action.slice(nmb));
     const outcome = document.getElementById("outcome");
     outcome.textContent = frame.outcome ? OUTCOME_TEXT[frame.outcome] || frame.outcome : "";
     outcome.dataset.outcome = frame.outcome || "";
@@ -108,7 +118,7 @@ export class Player {
     for (const j of scene.joints) {
       view.joint(transform(pos[j.a], rot[j.a], j.anchor_a), { fixed: j.fixed, motor: j.motor, binding: j.binding });
     }
-    const { thrusters } = this.channels();
+    const thrusters = frame.action ? frame.action.slice(scene.motor_channels) : this.channels().thrusters;
     for (const t of scene.thrusters) {
       view.thruster(transform(pos[t.body], rot[t.body], t.anchor), t.angle + rot[t.body],
         { binding: t.binding, firing: thrusters[t.binding] > 0 });
