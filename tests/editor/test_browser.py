@@ -5,7 +5,6 @@ Set ``IMPETUS_EDITOR_SCREENSHOTS=DIR`` to also write ``editor-edit.png`` and ``e
 into DIR (the README's screenshots are made this way, with ``DIR=docs``).
 """
 
-import json
 import os
 from pathlib import Path
 
@@ -168,10 +167,27 @@ def test_build_play_save_reload(page, root):
     assert (root / "built.json").read_text() == saved_text
 
 
-def test_bad_values_and_paths_show_a_message(page, root):
+def test_drag_rotate_delete_and_bad_input(page, root):
     page.click("[data-tool=select]")
-    shape = next(s for s in doc(page)["shapes"] if s["id"] == "c0")
-    click(page, shape["position"][0] - 0.15, shape["position"][1])  # beside the thruster marker
+    before = doc(page)
+    # drag the ball by its rim (its centre holds the thruster marker): it and nothing else moves
+    page.mouse.move(*at(page, 0.85, 0.6))
+    page.mouse.down()
+    page.mouse.move(*at(page, 1.35, 0.9), steps=5)
+    page.mouse.up()
+    moved = {s["id"]: s for s in doc(page)["shapes"]}
+    assert moved["c0"]["position"] == [1.5, 0.9] and moved["p4"]["position"] == [4.0, 0.6]
+    page.keyboard.press("q")  # +15 degrees
+    assert next(s for s in doc(page)["shapes"] if s["id"] == "c0")["rotation"] == pytest.approx(0.2617994)
+    page.keyboard.press("Delete")  # the ball, and its thruster with it
+    after = doc(page)
+    assert "c0" not in {s["id"] for s in after["shapes"]} and after["thrusters"] == []
+    for _ in range(3):
+        page.click("#undo")
+    assert doc(page) == before
+
+    # a value the validator refuses, and a path outside the folder: one line each, nothing changes
+    click(page, 0.85, 0.6)
     page.fill("#panel input[name=density]", "0")
     page.press("#panel input[name=density]", "Tab")
     settle(page)
@@ -181,4 +197,4 @@ def test_bad_values_and_paths_show_a_message(page, root):
     settle(page)
     assert page.text_content("#message") == "../escape.json: '..' is not allowed; files stay inside the editor's folder"
     assert not (root.parent / "escape.json").exists()
-    assert json.loads((root / "built.json").read_text())["shapes"][5]["density"] == 1.0
+    assert doc(page) == before
