@@ -7,6 +7,7 @@ symlinks) to a place outside the folder.  Reading accepts either format (recogni
 (temp file + rename, ``levels.save_level``), so a failed save never leaves a half-written file.
 """
 
+import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..levels import Level, LevelError, save_level
@@ -14,6 +15,7 @@ from ..levels.io import detect, level_from_document, read_document
 
 MAX_FILE_BYTES = 20 * 2**20
 MAX_LISTED = 1000
+SKIPPED = {"node_modules", "__pycache__", "site-packages"}
 
 
 class FileError(ValueError):
@@ -41,18 +43,21 @@ def resolve(root: Path, relative, must_exist: bool = False) -> Path:
     return path
 
 
-def list_files(root: Path) -> list[str]:
-    """The ``.json`` files under ``root`` (not in hidden folders, not leading outside), sorted."""
+def list_files(root: Path, max_depth: int = 4) -> list[str]:
+    """The ``.json`` files under ``root`` (at most ``max_depth`` folders down, not in hidden or
+    ``node_modules``/``__pycache__`` folders, not leading outside), sorted; at most ``MAX_LISTED``."""
     base = root.resolve()
     found = []
-    for path in sorted(base.rglob("*.json")):
-        rel = path.relative_to(base)
-        if any(part.startswith(".") for part in rel.parts) or not path.resolve().is_relative_to(base):
-            continue
-        found.append(rel.as_posix())
+    for folder, dirs, names in os.walk(base):
+        depth = len(Path(folder).relative_to(base).parts)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED and depth < max_depth)
+        for name in sorted(names):
+            path = Path(folder) / name
+            if name.endswith(".json") and not name.startswith(".") and path.resolve().is_relative_to(base):
+                found.append(path.relative_to(base).as_posix())
         if len(found) >= MAX_LISTED:
             break
-    return found
+    return sorted(found[:MAX_LISTED])
 
 
 def read(root: Path, relative) -> tuple[Level, str]:
