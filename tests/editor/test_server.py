@@ -202,7 +202,7 @@ def test_cli_arguments(tmp_path):
 
 
 def test_impetus_edit_prints_the_url_and_serves(tmp_path):
-    env = {**os.environ, "JAX_PLATFORMS": "cpu"}
+    env = {**os.environ, "JAX_PLATFORMS": "cpu", "IMPETUS_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.Popen([sys.executable, "-m", "impetus.cli.main", "edit", "new.json", "--dir", str(tmp_path),
                              "--port", "0", "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)

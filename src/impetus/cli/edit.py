@@ -50,7 +50,9 @@ def _main(args, console) -> int:
     from ..editor.serve import serve
     from ..editor.server import create_app
     from ..levels import LevelError
+    from .jaxsetup import enable_compilation_cache
 
+    enable_compilation_cache()  # play mode compiles once per level size, then loads from disk
     try:
         app = create_app(root, relative, args.size, checkpoint=args.checkpoint)
     except (LevelError, FileError, CheckpointError) as err:
