@@ -31,7 +31,8 @@ def root(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(root):
-    server = BackgroundServer(create_app(root, "built.json", size="s"))  # warms play mode meanwhile
+    # warm=False: play mode compiles when Play is pressed (no compile thread left behind if a test fails early)
+    server = BackgroundServer(create_app(root, "built.json", size="s", warm=False))
     yield server
     server.stop()
 
