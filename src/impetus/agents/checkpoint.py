@@ -4,7 +4,7 @@ A checkpoint is a folder ``<run>/checkpoints/update_<NNNNNNNN>/`` with
 
 * ``state.safetensors``: every array of a :class:`~impetus.agents.train.TrainState`, keyed by its
   tree path joined with ``/`` (``params/params/layer_0/gate_dense/w/kernel``,
-  ``opt_state/1/0/mu/...``, ``env_state/...``, ``obs/...``, ``key``, ``update``); typed PRNG keys
+  ``opt_state/1/0/mu/...``, ``env_state/...``, ``obs/...``, ``curriculum/...``, ``key``, ``update``); typed PRNG keys
   are stored as their ``uint32`` key data;
 * ``meta.json``: ``format`` / ``format_version``, the resolved config, the update count, env
   steps, the training key data and library versions.
@@ -27,6 +27,7 @@ import numpy as np
 FORMAT = "impetus-checkpoint"
 FORMAT_VERSION = 1
 STATE_FILE, META_FILE = "state.safetensors", "meta.json"
+STATE_FIELDS = ("params", "opt_state", "env_state", "obs", "curriculum")  # curriculum: None without one
 
 
 class CheckpointError(ValueError):
@@ -87,7 +88,7 @@ def save(path, state, config, extra: dict | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {}
-    for field in ("params", "opt_state", "env_state", "obs"):
+    for field in STATE_FIELDS:
         tensors.update(flatten(getattr(state, field), field))
     tensors["key"] = np.asarray(jax.random.key_data(state.key))
     tensors["update"] = np.asarray(state.update)
@@ -171,7 +172,7 @@ def config_of(meta: dict, source: str = "checkpoint"):
 def restore(template, tensors: dict[str, np.ndarray], source: str = "checkpoint"):
     """A TrainState like ``template`` with every array from ``tensors``."""
     fields = {f: unflatten_like(getattr(template, f), tensors, f, source)
-              for f in ("params", "opt_state", "env_state", "obs")}
+              for f in STATE_FIELDS}
     key = _restore_leaf("key", template.key, tensors, source)
     update = _restore_leaf("update", template.update, tensors, source)
     return template.replace(key=key, update=update, **fields)

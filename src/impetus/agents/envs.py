@@ -5,7 +5,9 @@
 * ``levels is None`` (``train_levels=random``): ``AutoResetRandomWrapper`` restarts finished
   episodes on freshly generated levels (``levels.generate.sample_level``) from a pool; it is
   batch-level already;
-* otherwise ``AutoResetFromSetWrapper`` over the given stacked levels, vmapped over envs.
+* otherwise ``AutoResetFromSetWrapper`` over the given stacked levels, vmapped over envs;
+* with a curriculum (``ued.curriculum != "none"``), ``AutoReplayWrapper``: ``reset(key, levels)``
+  puts env ``i`` on ``levels[i]`` and finished episodes restart on the same level.
 
 ``LogWrapper`` goes outermost in both cases.  ``BatchedEnv.step(key, state, actions)`` returns
 ``(obs, state, reward, terminated, truncated, info)``, every array with a leading ``num_envs``
@@ -17,6 +19,7 @@ import functools
 import jax
 
 from ..env import (
+    AutoReplayWrapper,
     AutoResetFromSetWrapper,
     AutoResetRandomWrapper,
     EnvParams,
@@ -49,7 +52,11 @@ class BatchedEnv:
         self.params = env_params(config)
         self.num_envs = config.ppo.num_envs
         final = config.env.bootstrap_truncated
-        if levels is None:
+        self.replay = config.ued.curriculum != "none"
+        if self.replay:
+            self._env = LogWrapper(AutoReplayWrapper(self.core, final_observation=final))
+            self._batched = False
+        elif levels is None:
             from ..levels.generate import sample_level
 
             sampler = functools.partial(sample_level, static=self.static.sim)
@@ -65,11 +72,14 @@ class BatchedEnv:
     def action_space(self):
         return self.core.action_space()
 
-    def reset(self, key: jax.Array):
-        """``(obs, state)`` for all envs."""
+    def reset(self, key: jax.Array, levels: Level | None = None):
+        """``(obs, state)`` for all envs; ``levels`` (stacked, ``num_envs``) only with a curriculum."""
         if self._batched:
             return self._env.reset(key, self.params)
-        return jax.vmap(self._env.reset, (0, None))(jax.random.split(key, self.num_envs), self.params)
+        keys = jax.random.split(key, self.num_envs)
+        if self.replay:
+            return jax.vmap(self._env.reset, (0, None, 0))(keys, self.params, levels)
+        return jax.vmap(self._env.reset, (0, None))(keys, self.params)
 
     def step(self, key: jax.Array, state, actions):
         """One step of every env: ``(obs, state, reward, terminated, truncated, info)``."""

@@ -55,6 +55,25 @@ class RunLogger:
 
             self.wandb.log({name: wandb.Video(frames.transpose(0, 3, 1, 2), fps=fps)}, step=step)
 
+    def histogram(self, name: str, values: np.ndarray, step: int) -> None:
+        """Log the distribution of ``values`` (finite ones; nothing if there are none)."""
+        values = np.asarray(values, np.float64)
+        values = values[np.isfinite(values)]
+        if values.size:
+            self.writer.add_histogram(name, values, step)
+            if self.wandb is not None:
+                import wandb
+
+                self.wandb.log({name: wandb.Histogram(values)}, step=step)
+
+    def image(self, name: str, image: np.ndarray, step: int) -> None:
+        """Log one ``uint8 (H, W, 3)`` image."""
+        self.writer.add_image(name, image, step, dataformats="HWC")
+        if self.wandb is not None:
+            import wandb
+
+            self.wandb.log({name: wandb.Image(image)}, step=step)
+
     def close(self) -> None:
         self.writer.close()
         if self.wandb is not None:

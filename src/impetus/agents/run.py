@@ -32,11 +32,17 @@ def default_run_name(config: TrainConfig) -> str:
     return f"{config.network.network}-{config.env.size}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
+def _mean(v: np.ndarray) -> float:
+    """Mean of the finite entries (NaN marks updates a metric does not apply to); NaN if none."""
+    finite = np.isfinite(v)
+    return float(v[finite].mean()) if finite.any() else float("nan")
+
+
 def chunk_metrics(metrics: dict) -> dict:
     """Host means over one call's updates; episode stats weighted by finished episodes."""
     m = {k: np.asarray(v) for k, v in metrics.items()}
     episodes = float(m.pop("episodes").sum())
-    out = {k: float(v.mean()) for k, v in m.items() if not k.startswith("episode_")}
+    out = {k: _mean(v) for k, v in m.items() if not k.startswith("episode_")}
     out["train/episodes"] = episodes
     for name in ("return", "length", "solved"):
         total = float(m[f"episode_{name}_sum"].sum())
@@ -102,6 +108,10 @@ class TrainingRun:
 
     def save(self) -> Path:
         path = checkpoint.checkpoint_dir(self.run_dir, self.update)
+        if self.train.curriculum is not None:  # buffer histograms, top-level pictures and files
+            from .curriculum_log import log_curriculum
+
+            log_curriculum(self.train.curriculum, self.state.curriculum, self.logger, self.run_dir, self.env_steps)
         return checkpoint.save(path, self.state, self.config, {"wall_s": self.wall_s})
 
     def evaluate(self, gifs: bool = False) -> dict:

@@ -12,6 +12,11 @@ One PPO update (:meth:`Train.update`): a rollout of ``num_steps`` in ``num_envs`
 transitions, each shuffled into ``num_minibatches`` minibatches with one Adam step on the PPO
 loss (``losses``) per minibatch.  Metrics are means over those steps plus episode sums.
 Nothing in :class:`TrainState` is donated, so an interrupted call leaves the previous state valid.
+
+With a curriculum (``ued.curriculum``, see ``curriculum``) the updates come in periods of
+``ued.level_period``: ``update_step`` alternates a jitted period of updates (the same program for
+every curriculum, so it compiles once) with the curriculum's jitted ``advance``, which scores the
+period's levels and resets the envs onto the next ones.
 """
 
 import functools
@@ -22,7 +27,9 @@ import optax
 
 from ..engine._pytree import PyTreeNode
 from ..levels import Level
+from ..ued import accumulate
 from .config import TrainConfig
+from .curriculum import CurriculumState, make_curriculum
 from .envs import BatchedEnv
 from .gae import gae
 from .losses import Batch, ppo_loss
@@ -42,6 +49,7 @@ class TrainState(PyTreeNode):
     obs: object
     key: jax.Array
     update: jax.Array  # int32 scalar: PPO updates done
+    curriculum: CurriculumState | None = None  # None without a curriculum
 
 
 def make_optimizer(config: TrainConfig) -> optax.GradientTransformation:
@@ -68,8 +76,16 @@ class Train:
         self.optimizer = make_optimizer(config)
         self.rollout = make_rollout(self.env, self.network.apply, self.dist, config.ppo.num_steps,
                                     config.env.bootstrap_truncated, functools.partial(used_observation, config.network))
-        self.init = jax.jit(self._init)
-        self.update_step = jax.jit(self.updates, static_argnums=1)
+        self.curriculum = make_curriculum(config, self.env, self.network.apply, self.dist)
+        if self.curriculum is None:
+            self.init = jax.jit(self._init)
+            self.update_step = jax.jit(self.updates, static_argnums=1)
+        else:
+            self._init_jit = jax.jit(self._init)
+            self._period = jax.jit(self._period_updates)
+            self._advance = jax.jit(self._advance_period)
+            self.init = lambda key: self._advance(self._init_jit(key))[0]  # the first advance picks the levels
+            self.update_step = self._curriculum_step
 
     def init_params(self, key: jax.Array):
         """Fresh network parameters."""
@@ -78,9 +94,13 @@ class Train:
     def _init(self, key: jax.Array) -> TrainState:
         k_params, k_env, k_train = jax.random.split(key, 3)
         params = self.init_params(k_params)
-        obs, env_state = self.env.reset(k_env)
+        curriculum = None
+        if self.curriculum is None:
+            obs, env_state = self.env.reset(k_env)
+        else:
+            curriculum, obs, env_state = self.curriculum.init(k_env)
         return TrainState(params=params, opt_state=self.optimizer.init(params), env_state=env_state, obs=obs,
-                          key=k_train, update=jnp.zeros((), jnp.int32))
+                          key=k_train, update=jnp.zeros((), jnp.int32), curriculum=curriculum)
 
     def with_params(self, state: TrainState, params) -> TrainState:
         """``state`` with new parameters and a fresh optimiser state (fine-tuning)."""
@@ -113,26 +133,78 @@ class Train:
         n = c.batch_size
         data = Batch(_flatten(traj.obs, n), _flatten(traj.action, n), traj.log_prob.reshape(n),
                      traj.value.reshape(n), advantages.reshape(n), targets.reshape(n))
-        (params, opt_state), metrics = jax.lax.scan(lambda carry, k: self._epoch(carry, k, data),
-                                                    (state.params, state.opt_state),
-                                                    jax.random.split(k_epochs, c.ppo.update_epochs))
-        metrics = jax.tree_util.tree_map(jnp.mean, metrics)
+        (params, opt_state), metrics = self._learn(state, data, k_epochs)
         residual = jnp.var(targets - traj.value)
         metrics["explained_variance"] = 1.0 - residual / jnp.maximum(jnp.var(targets), 1e-8)
         metrics["reward_mean"] = jnp.mean(traj.reward)
         metrics.update(episode_stats(traj))
+        curriculum = state.curriculum
+        if curriculum is not None:
+            curriculum = curriculum.replace(stats=accumulate(curriculum.stats, traj.done, traj.episode_solved,
+                                                             traj.episode_return, traj.value, advantages))
         state = TrainState(params=params, opt_state=opt_state, env_state=env_state, obs=obs, key=key,
-                           update=state.update + 1)
+                           update=state.update + 1, curriculum=curriculum)
         return state, metrics
 
+    def _learn(self, state: TrainState, data: Batch, key: jax.Array):
+        """``update_epochs`` passes of minibatch steps; skipped (NaN metrics) where the curriculum
+        says this period does not train (robust PLR on new levels)."""
+        def learn(_):
+            carry, metrics = jax.lax.scan(lambda carry, k: self._epoch(carry, k, data),
+                                          (state.params, state.opt_state),
+                                          jax.random.split(key, self.config.ppo.update_epochs))
+            return carry, jax.tree_util.tree_map(jnp.mean, metrics)
+
+        if state.curriculum is None:
+            return learn(None)
+        shapes = jax.eval_shape(learn, None)[1]
+        skip = lambda _: ((state.params, state.opt_state),  # noqa: E731
+                          jax.tree_util.tree_map(lambda s: jnp.full(s.shape, jnp.nan, s.dtype), shapes))
+        return jax.lax.cond(state.curriculum.learn, learn, skip, None)
+
     def updates(self, state: TrainState, num_updates: int | None = None) -> tuple[TrainState, dict]:
-        """``num_updates`` (default ``run.log_every``) updates; metrics stacked ``(num_updates,)``."""
+        """``num_updates`` (default ``run.log_every``) updates; metrics stacked ``(num_updates,)``
+        (with a curriculum: whole periods, rounded up)."""
         n = num_updates or self.config.run.log_every
-        return jax.lax.scan(lambda s, _: self.update(s), state, None, length=n)
+        if self.curriculum is None:
+            return jax.lax.scan(lambda s, _: self.update(s), state, None, length=n)
+        periods = -(-n // self.config.ued.level_period)
+        state, metrics = jax.lax.scan(lambda s, _: self._one_period(s), state, None, length=periods)
+        return state, jax.tree_util.tree_map(lambda x: x.reshape((-1, *x.shape[2:])), metrics)
+
+    # -- curriculum periods -------------------------------------------------------------------------
+    def _period_updates(self, state: TrainState) -> tuple[TrainState, dict]:
+        return jax.lax.scan(lambda s, _: self.update(s), state, None, length=self.config.ued.level_period)
+
+    def _advance_period(self, state: TrainState) -> tuple[TrainState, dict]:
+        cur, obs, env_state, metrics = self.curriculum.advance(state.curriculum, state.params, state.update)
+        return state.replace(curriculum=cur, obs=obs, env_state=env_state), metrics
+
+    def _one_period(self, state: TrainState) -> tuple[TrainState, dict]:
+        state, metrics = self._period_updates(state)
+        state, extra = self._advance_period(state)
+        n = self.config.ued.level_period
+        return state, {**metrics, **{k: jnp.broadcast_to(v, (n,)) for k, v in extra.items()}}
+
+    def _curriculum_step(self, state: TrainState, num_updates: int | None = None) -> tuple[TrainState, dict]:
+        """Host loop over periods: the jitted period (its input holds no buffer, so every curriculum
+        shares one compiled program) then the jitted ``advance``; metrics stacked like ``updates``."""
+        n, period = num_updates or self.config.run.log_every, self.config.ued.level_period
+        chunks = []
+        for _ in range(-(-n // period)):
+            buffer = state.curriculum.buffer
+            state, metrics = self._period(state.replace(curriculum=state.curriculum.replace(buffer=None)))
+            state, extra = self._advance(state.replace(curriculum=state.curriculum.replace(buffer=buffer)))
+            chunks.append({**metrics, **{k: jnp.broadcast_to(v, (period,)) for k, v in extra.items()}})
+        return state, jax.tree_util.tree_map(lambda *xs: jnp.concatenate(xs), *chunks)
 
     def __call__(self, key: jax.Array) -> tuple[TrainState, dict]:
         """Train from scratch for ``config.num_updates`` updates (everything inside one jit)."""
-        return jax.jit(lambda k: self.updates(self._init(k), self.config.num_updates))(key)
+        def start(k):
+            state = self._init(k)
+            return state if self.curriculum is None else self._advance_period(state)[0]
+
+        return jax.jit(lambda k: self.updates(start(k), self.config.num_updates))(key)
 
 
 def make_train(config: TrainConfig, train_levels: Level | None = None) -> Train:

@@ -12,7 +12,7 @@ def complexity(levels: Level) -> dict[str, Float[Array, "..."]]:
     """Counts per level (batched or not): active non-static ``shapes`` (``polygons`` +
     ``circles``), ``joints`` (``revolute_joints`` + ``fixed_joints``) and ``thrusters``."""
     st = levels.static
-    body = jnp.arange(st.num_bodies)
+    body = jnp.broadcast_to(jnp.arange(st.num_bodies), levels.shape.active.shape)
     active = levels.shape.active & (body >= st.num_static_polygons)
     is_polygon = body < st.num_polygons
     joint = levels.joint.active
