@@ -10,7 +10,8 @@ Public surface::
     make_network, distribution_for                  # networks and action distributions
 
 Modules: ``config``, ``networks/``, ``envs``, ``rollout``, ``gae``, ``losses``, ``train``,
-``evaluate``, ``checkpoint``, ``logging``, ``run``, ``levelsets``, ``eval_levels``.
+``evaluate``, ``checkpoint``, ``logging``, ``run``, ``levelsets``, ``eval_levels``, and the curricula
+(``ued.curriculum=dr|plr|accel|sfl``): ``curriculum``, ``sfl``, ``curriculum_log``.
 """
 
 from .config import PRESETS, ConfigError, TrainConfig, resolve

@@ -7,6 +7,7 @@ EPILOG = """examples:
   impetus train                                   # cpu preset: random S levels, ~5-10 min on a laptop
   impetus train train_levels=s/thrust_right total_timesteps=1e6
   impetus train --preset reference num_envs=256   # the Kinetix settings
+  impetus train curriculum=sfl                    # or dr / plr / accel; plr.robust=true, num_to_save=256, ...
   impetus train --resume runs/pi-mlp-s-20260101-120000
 keys: any field of the config (see impetus.agents.config), as `name=value` or `section.name=value`."""
 
