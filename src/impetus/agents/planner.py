@@ -6,9 +6,9 @@ method (CEM) over *piecewise-constant* multi-discrete sequences: the episode is 
 distribution (motor: off / +1 / -1, thruster: off / on), sampled ``population`` times per
 iteration, scored by a batched jitted rollout, and refit to the elite.  Only channels that
 drive something in the level are searched; the others stay off.  Scores: a goal scores
-``2 - t_goal / T`` (earlier is better), death ``-10``, otherwise minus the smallest green-blue
-distance reached [m].  If no sequence reaches the goal, the search restarts with twice as many
-segments (up to ``max_segments``).
+``2 - t_goal / T`` (earlier is better), otherwise minus the smallest green-blue distance reached
+before the episode ended [m], minus 5 for a death.  If no sequence reaches the goal, the search
+restarts with twice as many segments (up to ``max_segments``).
 
 :func:`replay_batch` runs sequences on stacked levels and reports each episode's first
 terminal event; the tests replay every recorded solution with it (one compile per size).
@@ -112,14 +112,14 @@ class PlanConfig:
     population: int = 256
     iterations: int = 6
     segments: int = 4
-    max_segments: int = 32
+    max_segments: int = 64
     elite: float = 0.1
     smoothing: float = 0.7
     seed: int = 0
 
 
 def _score(outcome: Outcome, T: int) -> np.ndarray:
-    return np.where(outcome.goal, 2.0 - outcome.step / T, np.where(outcome.death, -10.0, -outcome.min_distance))
+    return np.where(outcome.goal, 2.0 - outcome.step / T, -outcome.min_distance - 5.0 * outcome.death)
 
 
 def _sample(rng: np.random.Generator, probs: np.ndarray, used: np.ndarray, n: int) -> np.ndarray:
