@@ -162,3 +162,16 @@ def test_cli_list_and_show(tmp_path, capsys):
     assert out.is_file() and out.stat().st_size > 0
     assert main(["levels", "show", "s/nope"]) == 2
     assert "unknown library level 's/nope'" in capsys.readouterr().err
+
+
+def test_planner_finds_a_solution_that_replays(capsys):
+    from impetus.agents.planner import PlanConfig, controlled_channels, replay, solve
+
+    level = library.load_library_level("s/thrust_right")
+    assert controlled_channels(level).tolist() == [False] * 4 + [True, False]  # only thruster channel 0 drives
+    solution = solve(level, "s/thrust_right", PlanConfig(population=16, iterations=2, segments=4, max_segments=8))
+    assert solution is not None and solution.actions[:, :4].max() == 0 and solution.actions[:, 5].max() == 0
+    outcome = replay(level, solution)
+    assert outcome.goal[0] and outcome.step[0] == solution.steps
+    assert main(["levels", "replay", "s/thrust_right"]) == 0  # the recorded solution, same compiled replay
+    assert "s/thrust_right: goal after 50 steps (recorded: goal after 50)" in capsys.readouterr().err

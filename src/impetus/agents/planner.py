@@ -29,6 +29,7 @@ from ..levels.library import Solution
 from ..levels.predicates import motor_controls, thruster_controls
 
 NUM_MOTOR_BINDINGS, NUM_THRUSTER_BINDINGS, FRAME_SKIP = 4, 2, 2
+MIN_BATCH = 32  # replay batches are padded to a power of two >= this (fewer compiles)
 MOTOR_CHOICES, THRUSTER_CHOICES = 3, 2
 
 
@@ -79,10 +80,18 @@ def _rollout_fn(static: StaticEnvParams):
 
 def replay_batch(levels: Level, actions, frame_skip: int = FRAME_SKIP) -> Outcome:
     """Play ``actions`` (``int (B, T, A)``, multi-discrete) on stacked ``levels`` (``B``) from their
-    initial states; pad shorter sequences with zeros (no-op) yourself."""
+    initial states; pad shorter sequences with zeros (no-op) yourself.
+
+    The batch is padded (with copies of the first episode) to a power of two of at least
+    :data:`MIN_BATCH`, so that small batches of one size share one compiled program."""
     static = solution_static(levels.static, frame_skip)
-    goal, death, step, best = _rollout_fn(static)(levels, jnp.asarray(actions, jnp.int32))
-    return Outcome(np.asarray(goal), np.asarray(death), np.asarray(step), np.asarray(best))
+    actions = np.asarray(actions, np.int32)
+    B = actions.shape[0]
+    padded = max(MIN_BATCH, 1 << (B - 1).bit_length())
+    rows = np.concatenate([np.arange(B), np.zeros(padded - B, np.int64)])
+    levels = jax.tree_util.tree_map(lambda x: jnp.asarray(x)[rows], levels)
+    goal, death, step, best = _rollout_fn(static)(levels, jnp.asarray(actions[rows]))
+    return Outcome(*(np.asarray(x)[:B] for x in (goal, death, step, best)))
 
 
 def replay(level: Level, solution: Solution) -> Outcome:
@@ -165,18 +174,21 @@ def solve(level: Level, name: str, config: PlanConfig = PlanConfig(), log=None) 
                 log(f"{name}: segments {k} iteration {it}: best {score.max():+.3f}, goals {int(outcome.goal.sum())}")
             if outcome.goal.any():
                 best = int(np.argmax(score))
-                return _verified(level, name, actions[best, :int(outcome.step[best])])
+                return _verified(batch, name, actions[best, :int(outcome.step[best])], T)
             n_elite = max(2, int(config.elite * config.population))
             probs = _refit(probs, choices[np.argsort(-score)[:n_elite]], config.smoothing)
         k *= 2
     return None
 
 
-def _verified(level: Level, name: str, actions: np.ndarray) -> Solution | None:
-    """The solution if its replay on its own reaches the goal at its last step, else ``None``."""
+def _verified(batch: Level, name: str, actions: np.ndarray, T: int) -> Solution | None:
+    """The solution if replaying it alone (padded with no-ops, in the search's compiled batch) reaches
+    the goal exactly at its last step, else ``None``."""
     solution = Solution(level=name, actions=np.asarray(actions, np.int32), frame_skip=FRAME_SKIP)
-    outcome = replay(level, solution)
-    ok = bool(outcome.goal[0]) and int(outcome.step[0]) == solution.steps
+    padded = np.zeros((len(batch.max_timesteps), T, actions.shape[1]), np.int32)
+    padded[:, :solution.steps] = solution.actions
+    outcome = replay_batch(batch, padded)
+    ok = bool(outcome.goal.all()) and bool((outcome.step == solution.steps).all())
     return solution if ok else None
 
 
