@@ -193,8 +193,10 @@ PRESETS: dict[str, dict[str, Any]] = {
         "num_envs": 128, "num_steps": 32, "update_epochs": 4, "num_minibatches": 4, "lr": 3e-4,
         "total_timesteps": 3_000_000, "network": "pi-mlp", "encoder_size": 32, "embedding_dim": 128,
         "head_width": 64, "head_depth": 2, "log_every": 8, "eval_every": 64, "eval_attempts": 10,
-        "checkpoint_every": 128, "level_period": 8, "buffer_size": 1000, "score_batch_size": 256,
-        "score_num_batches": 2, "score_steps": 256, "num_to_save": 128, "buffer_update_every": 64,
+        "checkpoint_every": 128, "level_period": 8, "buffer_size": 1000,
+        # SFL: 512 scoring steps give each level 2+ episodes (with one, p(1-p) is always 0)
+        "score_batch_size": 256, "score_num_batches": 1, "score_steps": 512, "num_to_save": 64,
+        "buffer_update_every": 64,
     },
     "tiny": {
         "train_levels": "s/thrust_right", "num_envs": 16, "num_steps": 32, "update_epochs": 2, "num_minibatches": 2,
