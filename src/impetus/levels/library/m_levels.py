@@ -140,7 +140,7 @@ def thrust_needle() -> Level:
 
 
 @register("m/chain_thrust", group="chain", difficulty="medium",
-          description="swing the hanging two-link chain with the thruster on its green end up to blue")
+          description="pump the right-pushing thruster to swing the hanging chain's green end up to blue on the left")
 def chain_thrust() -> Level:
     sk = _sketch()
     top = (1.5, 4.3)
@@ -150,7 +150,7 @@ def chain_thrust() -> Level:
     sk.add_revolute_joint(pivot, upper, (0.0, 0.0), (0.0, 0.4), motor_on=False)
     sk.add_revolute_joint(upper, lower, (0.0, -0.4), (0.0, 0.4), motor_on=False)
     sk.add_thruster(lower, (-0.05, -0.35), 0.0, power=0.3, binding=0)  # pushes right, near the end
-    sk.add_circle((2.8, 3.5), 0.2, role=BLUE, fixed=True)
+    sk.add_circle((0.5, 3.7), 0.2, role=BLUE, fixed=True)  # behind the thrust: reached by swinging back
     return sk.build()
 
 
@@ -173,7 +173,7 @@ def cartpole() -> Level:
 
 
 # --------------------------------------------------------------------------------------- pinball
-@register("m/pinball", group="pinball", difficulty="hard",
+@register("m/pinball", group="pinball", difficulty="medium",
           description="red floor: flip the falling green ball up to the blue target with two flippers")
 def pinball() -> Level:
     sk = _sketch(red_floor=True)
