@@ -45,8 +45,10 @@ from .solutions import Solution, solution_from_document
 #: the bundled level and solution files
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-# every ``*_levels`` module of this package registers its builders on import
-for _module in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.endswith("_levels")):
+# every ``<size>_levels*`` module of this package (s_levels, m_levels, l_levels, l_levels_2, ...)
+# registers its builders on import
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name[:8] in ("s_levels", "m_levels",
+                                                                                       "l_levels")):
     importlib.import_module(f"{__name__}.{_module}")
 
 
