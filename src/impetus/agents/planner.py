@@ -7,8 +7,11 @@ distribution (motor: off / +1 / -1, thruster: off / on), sampled ``population`` 
 iteration, scored by a batched jitted rollout, and refit to the elite.  Only channels that
 drive something in the level are searched; the others stay off.  Scores: a goal scores
 ``2 - t_goal / T`` (earlier is better), otherwise minus the smallest green-blue distance reached
-before the episode ended [m], minus 5 for a death.  If no sequence reaches the goal, the search
-restarts with twice as many segments (up to ``max_segments``).
+before the episode ended [m], minus 5 for a death.  A sequence that reaches the goal is kept only
+if it is *robust*: it also reaches the goal (and never dies) when every movable shape starts
+displaced by ~0.1 mm and 0.1 mrad, so that the rounding of another CPU, a GPU or a later XLA does
+not break it.  If no robust sequence is found, the search restarts with twice as many segments
+(up to ``max_segments``).
 
 :func:`replay_batch` runs sequences on stacked levels and reports each episode's first
 terminal event; the tests replay every recorded solution with it (one compile per size).
@@ -116,7 +119,9 @@ def controlled_channels(level: Level) -> np.ndarray:
 class PlanConfig:
     """CEM settings: ``population`` sequences per iteration, ``iterations`` per segment count,
     ``segments`` pieces at first (doubled after a failed round, up to ``max_segments``),
-    ``elite`` fraction, ``smoothing`` of the refit (weight of the new frequencies)."""
+    ``elite`` fraction, ``smoothing`` of the refit (weight of the new frequencies).  A goal
+    sequence is accepted only if it also reaches the goal on ``robust_copies - 1`` copies of the
+    level perturbed by ``robust_eps`` (:func:`perturbed_copies`)."""
 
     population: int = 256
     iterations: int = 6
@@ -125,6 +130,8 @@ class PlanConfig:
     elite: float = 0.1
     smoothing: float = 0.7
     seed: int = 0
+    robust_copies: int = 16
+    robust_eps: float = 1e-4
 
 
 def _score(outcome: Outcome, T: int) -> np.ndarray:
@@ -155,13 +162,14 @@ def _refit(probs: np.ndarray, elite: np.ndarray, smoothing: float) -> np.ndarray
 
 
 def solve(level: Level, name: str, config: PlanConfig = PlanConfig(), log=None) -> Solution | None:
-    """A :class:`Solution` reaching the goal of ``level`` (trimmed at the goal step), or ``None``.
+    """A robust :class:`Solution` reaching the goal of ``level`` (trimmed at the goal step), or ``None``.
 
     ``log(message)`` is called after each iteration when given."""
     T = int(level.max_timesteps)
     used = controlled_channels(level)
     rng = np.random.default_rng(config.seed)
     batch = stack([level] * config.population)
+    checks = perturbed_copies(level, config.robust_copies, config.robust_eps, config.seed)
     k = config.segments
     while k <= config.max_segments:
         probs = _initial_probs(k)
@@ -170,26 +178,52 @@ def solve(level: Level, name: str, config: PlanConfig = PlanConfig(), log=None) 
             actions = np.repeat(choices, -(-T // k), axis=1)[:, :T]
             outcome = replay_batch(batch, actions)
             score = _score(outcome, T)
+            solution = _robust(checks, name, actions, outcome, score, config.population) if outcome.goal.any() else None
             if log:
-                log(f"{name}: segments {k} iteration {it}: best {score.max():+.3f}, goals {int(outcome.goal.sum())}")
-            if outcome.goal.any():
-                best = int(np.argmax(score))
-                return _verified(batch, name, actions[best, :int(outcome.step[best])], T)
+                log(f"{name}: segments {k} iteration {it}: best {score.max():+.3f}, goals {int(outcome.goal.sum())}, "
+                    f"robust {solution is not None}")
+            if solution is not None:
+                return solution
             n_elite = max(2, int(config.elite * config.population))
             probs = _refit(probs, choices[np.argsort(-score)[:n_elite]], config.smoothing)
         k *= 2
     return None
 
 
-def _verified(batch: Level, name: str, actions: np.ndarray, T: int) -> Solution | None:
-    """The solution if replaying it alone (padded with no-ops, in the search's compiled batch) reaches
-    the goal exactly at its last step, else ``None``."""
-    solution = Solution(level=name, actions=np.asarray(actions, np.int32), frame_skip=FRAME_SKIP)
-    padded = np.zeros((len(batch.max_timesteps), T, actions.shape[1]), np.int32)
-    padded[:, :solution.steps] = solution.actions
-    outcome = replay_batch(batch, padded)
-    ok = bool(outcome.goal.all()) and bool((outcome.step == solution.steps).all())
-    return solution if ok else None
+def perturbed_copies(level: Level, copies: int, eps: float, seed: int = 0) -> Level:
+    """``copies`` stacked versions of ``level``: the first exact, the others with every non-static
+    shape moved by ``N(0, eps)`` [m] and turned by ``N(0, eps)`` [rad] (a stand-in for the rounding
+    differences of another CPU, GPU or XLA version, which chaotic levels amplify)."""
+    rng = np.random.default_rng(seed + 1)
+    static = level.static.num_static_polygons
+    out = [level]
+    for _ in range(copies - 1):
+        s = level.shape
+        shift = np.zeros(s.position.shape, np.float32)
+        turn = np.zeros(s.rotation.shape, np.float32)
+        shift[static:] = rng.normal(0.0, eps, shift[static:].shape)
+        turn[static:] = rng.normal(0.0, eps, turn[static:].shape)
+        out.append(level.replace(shape=s.replace(position=s.position + shift, rotation=s.rotation + turn)))
+    return stack(out)
+
+
+def _robust(checks: Level, name: str, actions: np.ndarray, outcome: Outcome, score: np.ndarray,
+            batch_size: int) -> Solution | None:
+    """The best-scoring goal sequence whose replay (trimmed at its goal step, no-ops after) reaches
+    the goal without dying on every copy in ``checks``, and exactly at its step on the exact copy."""
+    copies, T = len(checks.max_timesteps), actions.shape[1]
+    goals = [i for i in np.argsort(-score) if outcome.goal[i]][:max(1, batch_size // copies)]
+    trimmed = np.zeros((len(goals), T, actions.shape[2]), np.int32)
+    for row, i in enumerate(goals):
+        trimmed[row, :outcome.step[i]] = actions[i, :outcome.step[i]]
+    tiled = jax.tree_util.tree_map(lambda x: np.concatenate([np.asarray(x)] * len(goals)), checks)
+    result = replay_batch(tiled, np.repeat(trimmed, copies, axis=0))
+    ok = (result.goal & ~result.death).reshape(len(goals), copies).all(1)
+    exact = result.step.reshape(len(goals), copies)[:, 0] == outcome.step[goals]
+    for row, i in enumerate(goals):
+        if ok[row] and exact[row]:
+            return Solution(level=name, actions=trimmed[row, :outcome.step[i]], frame_skip=FRAME_SKIP)
+    return None
 
 
 def episode_frames(level: Level, actions, frame_skip: int = FRAME_SKIP, pixels: int = 250):
