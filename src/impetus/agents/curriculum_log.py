@@ -37,12 +37,12 @@ def _renderer(screen_size: tuple[int, int], pixels_per_metre: float):
 
 def level_grid(levels: Level, screen_size=(500, 500), pixels_per_metre: float = 100.0, columns: int = 4,
                gap: int = 4) -> np.ndarray:
-    """``uint8 (H, W, 3)``: the stacked ``levels`` drawn in a grid, white gaps between them."""
+    """``uint8 (H, W, 3)``: the stacked ``levels`` drawn in a grid, grey gaps between them."""
     images = np.asarray(_renderer(tuple(screen_size), float(pixels_per_metre))(levels))
     n, h, w, _ = images.shape
     rows = -(-n // columns)
     cols = min(n, columns)
-    grid = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap, 3), 255, np.uint8)
+    grid = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap, 3), 128, np.uint8)
     for i, image in enumerate(images):
         r, c = divmod(i, columns)
         grid[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = image
