@@ -116,7 +116,7 @@ def test_show_default_output_is_in_the_working_directory(capsys, car, tmp_path, 
     assert (work / "car.png").is_file()
 
 
-def test_extra_subcommands_hook_and_no_list():
+def test_extra_subcommands_hook_and_unknown_subcommand():
     def register(lsub):
         extra = lsub.add_parser("hello")
         extra.set_defaults(func=lambda args, console: 7)
@@ -127,4 +127,4 @@ def test_extra_subcommands_hook_and_no_list():
     finally:
         cli_levels.EXTRA_SUBCOMMANDS.remove(register)
     with pytest.raises(SystemExit):
-        build_parser().parse_args(["levels", "list"])
+        build_parser().parse_args(["levels", "no-such-subcommand"])
