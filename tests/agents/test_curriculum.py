@@ -173,3 +173,37 @@ def test_cli_train_logs_curriculum_statistics_and_top_levels(tmp_path):
     assert int(np.sum(np.asarray(level.shape.active))) == 4 + index[0]["shapes"]
     events = list((run / "tb").iterdir())
     assert events and sum(p.stat().st_size for p in events) > 10_000  # scalars, histograms and two pictures
+
+
+class RecordingLogger:
+    """Stands in for ``RunLogger``: keeps what ``log_curriculum`` logs."""
+
+    def __init__(self):
+        self.histograms, self.images = {}, {}
+
+    def histogram(self, name, values, step):
+        self.histograms[name] = np.asarray(values)
+
+    def image(self, name, image, step):
+        self.images[name] = np.asarray(image)
+
+
+def test_log_curriculum_writes_complexity_histograms_pictures_and_top_levels(tmp_path):
+    from impetus.agents.curriculum_log import TOP_K, log_curriculum
+    from impetus.ued import complexity
+
+    train, states, _ = trained("sfl")
+    cur = states[-1].curriculum
+    logger = RecordingLogger()
+    log_curriculum(train.curriculum, cur, logger, tmp_path, step=0)
+    size = int(cur.buffer.size)
+    counts = complexity(take(cur.buffer.levels, np.arange(size)))
+    for name in ("shapes", "joints", "thrusters"):  # joint and thruster counts vary at S size, shapes do not
+        np.testing.assert_array_equal(logger.histograms[f"curriculum/buffer_{name}"], np.asarray(counts[name]))
+    np.testing.assert_array_equal(logger.histograms["curriculum/buffer_scores"], np.asarray(cur.buffer.scores)[:size])
+    assert set(logger.images) == {"curriculum/top_levels", "curriculum/current_levels"}
+    top = logger.images["curriculum/top_levels"]
+    assert top.dtype == np.uint8 and top.ndim == 3 and top.std() > 0  # a drawn picture, not a blank
+    index = json.loads((tmp_path / "curriculum" / "top_levels" / "index.json").read_text())
+    assert len(index) == min(TOP_K, size)
+    assert [row["score"] for row in index] == sorted((row["score"] for row in index), reverse=True)

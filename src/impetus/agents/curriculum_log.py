@@ -1,7 +1,7 @@
 """Host-side curriculum logging, done whenever a checkpoint is written (``TrainingRun.save``).
 
-* TensorBoard histograms of the buffer's scores, solve rates and shape counts
-  (``curriculum/buffer_*``);
+* TensorBoard histograms of the buffer's scores, solve rates and shape, joint and thruster
+  counts (``curriculum/buffer_*``);
 * a picture grid of the ``top_k`` highest-scoring buffer levels (``curriculum/top_levels``) and
   of the first ``top_k`` levels the envs are playing now (``curriculum/current_levels``);
 * the top levels as level files, ``<run>/curriculum/top_levels/rank_NN.json`` (open them with
@@ -87,7 +87,9 @@ def log_curriculum(curriculum, cur, logger, run_dir, step: int, top_k: int = TOP
     valid = np.asarray(buf.valid)
     logger.histogram("curriculum/buffer_scores", np.asarray(buf.scores)[valid], step)
     logger.histogram("curriculum/buffer_solve_rates", np.asarray(buf.solve_rate)[valid], step)
-    logger.histogram("curriculum/buffer_shapes", np.asarray(complexity(buf.levels)["shapes"])[valid], step)
+    counts = complexity(buf.levels)
+    for name in ("shapes", "joints", "thrusters"):  # at S size every level has 3 shapes; joints / thrusters vary
+        logger.histogram(f"curriculum/buffer_{name}", np.asarray(counts[name])[valid], step)
     best = np.asarray(top(buf, min(top_k, buf.capacity)))
     best = best[valid[best]]
     levels = take(buf.levels, best)
