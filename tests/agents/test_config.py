@@ -58,3 +58,12 @@ def test_derived_sizes():
     assert c.batch_size == c.ppo.num_envs * c.ppo.num_steps
     assert c.minibatch_size * c.ppo.num_minibatches == c.batch_size
     assert c.num_updates == c.ppo.total_timesteps // c.batch_size
+
+
+def test_cpu_preset_trains_with_dr_and_a_level_set_implies_no_curriculum():
+    assert resolve("cpu").ued.curriculum == "dr"
+    assert resolve("cpu", ["train_levels=s/thrust_up"]).ued.curriculum == "none"
+    assert resolve("cpu", ["env.train_levels=random"]).ued.curriculum == "dr"
+    assert resolve("cpu", ["curriculum=sfl"]).ued.curriculum == "sfl"
+    with pytest.raises(ConfigError, match="curriculum=sfl draws its own levels"):
+        resolve("cpu", ["train_levels=s/thrust_up", "curriculum=sfl"])

@@ -194,6 +194,10 @@ PRESETS: dict[str, dict[str, Any]] = {
         "total_timesteps": 3_000_000, "network": "pi-mlp", "encoder_size": 32, "embedding_dim": 128,
         "head_width": 64, "head_depth": 2, "log_every": 8, "eval_every": 64, "eval_attempts": 10,
         "checkpoint_every": 128, "level_period": 8, "buffer_size": 1000,
+        # DR with level periods: each env replays a filtered random level for 8 updates.  Held-out S
+        # library after 3M steps, 100 attempts per level, stochastic: 0.37 and 0.38 (two seeds) against
+        # 0.22 and 0.29 for a fresh unfiltered level every episode (0.33 after the first 8 updates)
+        "curriculum": "dr",
         # SFL: 512 scoring steps give each level 2+ episodes (with one, p(1-p) is always 0)
         "score_batch_size": 256, "score_num_batches": 1, "score_steps": 512, "num_to_save": 64,
         "buffer_update_every": 64,
@@ -322,7 +326,19 @@ def resolve(preset: str | None = None, overrides: list[str] | None = None,
         if preset not in PRESETS:
             raise ConfigError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
         config = apply(config, PRESETS[preset])
-    return apply(config, parse_overrides(overrides or []))
+    return apply(config, _with_implied_curriculum(parse_overrides(overrides or [])))
+
+
+def _with_implied_curriculum(changes: dict[str, Any]) -> dict[str, Any]:
+    """A level set named as ``train_levels`` without a ``curriculum`` implies ``curriculum=none``.
+
+    The cpu preset trains on random levels with ``curriculum=dr`` (level periods); training on
+    named levels (``train_levels=s/thrust_up``) then needs no extra ``curriculum=none``."""
+    index = _field_index()
+    named = {index[k][1]: v for k, v in changes.items() if k in index}
+    if "train_levels" in named and "curriculum" not in named and named["train_levels"] != "random":
+        return {**changes, "ued.curriculum": "none"}
+    return changes
 
 
 def from_dict(data: dict) -> TrainConfig:

@@ -43,7 +43,7 @@ def run(size: str = "m", network: str = "transformer", envs: int = 256, preset: 
         raise ValueError(f"reset must be one of {RESET_MODES}, got {reset!r}")
     say = progress or (lambda msg: None)
     config = resolve(preset, [f"size={size}", f"network={network}", f"num_envs={envs}", "train_levels=random",
-                              *overrides])
+                              "curriculum=none", *overrides])  # PPO itself; a curriculum is a --set away
     levels = None
     if reset == "levels":
         num_levels = num_levels or envs
