@@ -18,7 +18,8 @@ from impetus.levels import library
 from impetus.render.video import write_video
 
 OUT = Path(__file__).resolve().parent / "library"
-GIFS = ("s/swing_up", "s/lander_glide", "m/angry_birds", "m/lunar_lander", "m/pinball", "m/whegs")
+GIFS = ("s/swing_up", "s/lander_glide", "m/angry_birds", "m/lunar_lander", "m/pinball", "m/whegs",
+        "l/claw_crane", "l/lever_puzzle", "l/drawbridge", "l/acrobot", "l/waiter", "l/car_gaps")
 TILE, COLUMNS, LABEL = 200, 6, 14
 
 

@@ -17,8 +17,8 @@ from impetus.levels import LevelError, check_level, is_valid, library, stack
 from impetus.levels.library import build
 from impetus.levels.library.solutions import Solution, run_length_decode, run_length_encode, solution_from_document
 
-#: the issue's minimum number of levels per size (the L helper adds "l": 18)
-MINIMUM = {"s": 10, "m": 12}  # the issue: s 10, m 12, l 18 (l added with the L levels)
+#: the issue's minimum number of levels per size
+MINIMUM = {"s": 10, "m": 12, "l": 18}
 SIZES = [s for s in library.SIZES if library.names(f"{s}/*")]
 STEP_TOLERANCE = 5  # env steps
 
