@@ -1,19 +1,19 @@
-"""L library levels with machines: cars, a catapult, a lever, gears, a chain, a crane, a flipper
-and an arm (12 polygons of which 8 are free, 4 circles, 6 joints, 2 thrusters).
+"""L library levels with machines: cars, a catapult, levers, gears, a chain, a crane, a flipper
+and arms (12 polygons of which 8 are free, 4 circles, 6 joints, 2 thrusters).
 
 Conventions as in ``s_levels``: floor top at ``FLOOR_Y`` = 0.4 m in a 5 m x 5 m world; green is
 the agent's, blue the goal, red kills.  Motor bindings 0..3 and thruster bindings 0..1 are the
 action channels.  Mechanisms are in ``parts`` and ``l_parts`` (hinges placed by world point,
 limbs, claws, geared wheels, two-motor cars).  ``l_levels_control`` has the L levels that need
-finer control: platforming, walkers, the swimmer, landing, balancing, the maze and pinball.
+timing and finer control: platforming, the drawbridge, a rocket, the swimmer, balancing, the acrobot.
 """
 
 import math
 
 from ..level import BLUE, GREEN, NEUTRAL, RED, Level
 from ..world import FLOOR_Y
-from .l_parts import bump, claw, geared_wheel, hinge, limb, link, sketch, two_motor_car, weld
-from .parts import RIGHT_WALL, along, static_anchor
+from .l_parts import box_on, bump, claw, geared_wheel, hinge, limb, link, sketch, two_motor_car, weld
+from .parts import RIGHT_WALL, along, static_anchor, two_link_arm
 from .registry import register
 
 
@@ -104,6 +104,22 @@ def lever_puzzle() -> Level:
     return sk.build()
 
 
+@register("l/tip_shelf", group="lever", difficulty="easy",
+          description="tip the shelf up so the green ball rolls off onto the chute and down to blue")
+def tip_shelf() -> Level:
+    sk = sketch()
+    hinge_at = (1.3, 3.0)
+    mount = sk.add_box(hinge_at, (0.04, 0.04), fixed=True)
+    shelf = link(sk, hinge_at, math.pi, 1.1, 0.04)  # points left from its hinge
+    box_on(sk, 0.15, 0.3, top=2.96, bottom=2.6)  # a stop under its left end: it cannot fall open
+    # motor 0, -1: the shelf turns clockwise, lifting its left end; the ball rolls off the hinge end
+    hinge(sk, mount, shelf, hinge_at, speed=0.3, power=2.0, limits=(-0.8, 0.0))
+    sk.add_circle((0.6, 3.04 + 0.14), 0.14, role=GREEN, density=0.5)
+    sk.add_polygon((0.0, FLOOR_Y), [(0.0, 0.0), (2.6, 0.0), (0.0, 1.3)], fixed=True)  # the chute, sloping right
+    sk.add_circle((4.5, FLOOR_Y + 0.25), 0.25, role=BLUE, fixed=True)
+    return sk.build()
+
+
 @register("l/gear_train", group="gears", difficulty="easy",
           description="turn the motor wheel the right way so the gears swing the green bar to blue")
 def gear_train() -> Level:
@@ -135,6 +151,18 @@ def flip_crate() -> Level:
     sk.add_box((3.0, pivot[1] + 0.04 + 0.15), (0.2, 0.15), role=GREEN, density=0.5)
     sk.add_circle((1.4, FLOOR_Y + 0.2), 0.2, role=RED, fixed=True)
     sk.add_box((0.45, FLOOR_Y + 0.05), (0.45, 0.05), role=BLUE, fixed=True)
+    return sk.build()
+
+
+@register("l/arm_knock", group="arm", difficulty="easy",
+          description="swing the two-link arm to knock the green ball off its pedestal onto the blue mat")
+def arm_knock() -> Level:
+    sk = sketch()
+    # leaning left: left alone it falls away from the ball
+    two_link_arm(sk, (1.2, FLOOR_Y + 0.1), lengths=(0.9, 0.8), angles=(math.pi / 2 + 0.3,) * 2, hand_role=NEUTRAL)
+    box_on(sk, 2.35, 2.55, top=1.6)  # the pedestal, right of the arm's reach when upright
+    sk.add_circle((2.45, 1.6 + 0.12), 0.12, role=GREEN)
+    box_on(sk, 3.0, 4.6, top=FLOOR_Y + 0.08, role=BLUE)  # the mat, where a knocked ball lands
     return sk.build()
 
 
