@@ -174,3 +174,31 @@ def test_car_drives_and_rocket_lifts():
     for _ in range(30):
         r = f(r, SimParams(), jnp.array([0.0, 1.0]))
     assert 10.0 / mass > 9.81 and float(r.body.position[4, 1]) > y0 + 0.1
+
+
+def test_tile_shape_power_of_two_tiles_within_budget():
+    from impetus.engine.lanes import tile_shape
+    assert tile_shape(2048, 34) == (4, 512)  # M: 963 lanes allowed -> 4 tiles of 512
+    assert tile_shape(2048, 114) == (8, 256)  # L
+    assert tile_shape(256, 114) == (1, 256)  # small batches are not tiled
+    count, lanes = tile_shape(1000, 114)
+    assert count == 4 and lanes % 8 == 0 and count * lanes >= 1000 and lanes * 114 <= 32768
+
+
+def test_tiled_batch_equals_untiled_batch(monkeypatch):
+    """Cutting a batch into tiles (padded here: 21 scenes in 4 tiles of 8 lanes) changes
+    nothing a scene computes."""
+    import importlib
+    step_module = importlib.import_module("impetus.engine.step")
+    states, actions = _scenes(21, seed=3), _actions(21, seed=4)
+
+    def rollout():
+        return jax.jit(lambda s, a: jax.lax.scan(
+            lambda s, _: (jax.vmap(step, in_axes=(0, None, 0))(s, SimParams(), a), None), s, None, length=3)[0])
+
+    whole = rollout()(_stack(states), actions)
+    calls = []
+    monkeypatch.setattr(step_module, "tile_shape", lambda batch, rows: calls.append(batch) or (4, 8))
+    tiled = rollout()(_stack(states), actions)
+    assert calls == [21]
+    assert _equal(whole, tiled)

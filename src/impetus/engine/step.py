@@ -16,7 +16,7 @@ from jax.custom_batching import custom_vmap
 from .collide import Manifold, collide
 from .contact_solver import prepare_contacts
 from .joint_solver import per_scene_rows, prepare_joints
-from .lanes import from_lanes, to_lanes
+from .lanes import from_lanes, from_tiles, tile_shape, to_lanes, to_tiles
 from .motion import DPX, DPY, DQ, VX, VY, W, initial_motion
 from .plan import POINTS, Plan, make_plan
 from .solver import substeps
@@ -143,6 +143,8 @@ def step(state: SimState, params: SimParams, actions) -> SimState:
 
     ``jax.vmap(step)`` runs the batch through the same code with scenes laid out on the
     innermost axis (see ``lanes``), so a batch of one equals the unbatched step bitwise.
+    Large batches are stepped in tiles of lanes, one tile after another
+    (:func:`lanes.tile_shape`), which keeps the solver's working set in cache.
     """
     return from_lanes(step_lanes(to_lanes(state, False), params, to_lanes(actions, False)), False)
 
@@ -150,12 +152,24 @@ def step(state: SimState, params: SimParams, actions) -> SimState:
 @step.def_vmap
 def _step_vmap(axis_size, in_batched, state, params, actions):
     state_b, params_b, actions_b = in_batched
-    lanes = []
-    for tree, flags in ((state, state_b), (actions, actions_b)):
-        lanes.append(jax.tree_util.tree_map(
-            lambda x, b: jnp.moveaxis(x, 0, -1) if b else jnp.broadcast_to(x[..., None], (*x.shape, axis_size)),
-            tree, flags))
-    out = step_lanes(lanes[0], params, lanes[1])
-    del params_b  # batched params are (L,) and broadcast against the lane axis as they are
-    out = from_lanes(out, True)
+    state, actions = (jax.tree_util.tree_map(
+        lambda x, b: x if b else jnp.broadcast_to(x[None], (axis_size, *x.shape)), tree, flags)
+        for tree, flags in ((state, state_b), (actions, actions_b)))
+    # batched params are (B,) and broadcast against the lane axis as they are
+    count, lanes = tile_shape(axis_size, make_plan(state.static).num_pairs)
+    if count == 1:
+        out = from_lanes(step_lanes(to_lanes(state, True), params, to_lanes(actions, True)), True)
+    else:
+        p_leaves, p_def = jax.tree_util.tree_flatten(params)
+        p_flags = jax.tree_util.tree_leaves(params_b)
+        batched = [x for x, b in zip(p_leaves, p_flags, strict=True) if b]
+
+        def one_tile(tile):
+            st, act, bat = tile
+            it = iter(bat)
+            leaves = [next(it) if b else x for x, b in zip(p_leaves, p_flags, strict=True)]
+            return step_lanes(st, jax.tree_util.tree_unflatten(p_def, leaves), act)
+
+        tiled = jax.tree_util.tree_map(lambda x: to_tiles(x, count, lanes), (state, actions, batched))
+        out = jax.tree_util.tree_map(lambda x: from_tiles(x, axis_size), jax.lax.map(one_tile, tiled))
     return out, jax.tree_util.tree_map(lambda _: True, out)
