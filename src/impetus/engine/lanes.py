@@ -42,16 +42,15 @@ def from_lanes(tree, batched: bool):
 TILE_BUDGET = 32768
 
 
-def tile_shape(batch: int, rows: int, budget: int | None = None) -> tuple[int, int]:
+def tile_shape(batch: int, rows: int) -> tuple[int, int]:
     """(tiles, lanes per tile) for ``batch`` scenes whose solver has ``rows`` contact rows.
 
     The number of tiles is the smallest power of two that keeps ``lanes * rows`` within
-    the budget (at least 128 lanes per tile); lanes are rounded up to a multiple of 8, the
+    :data:`TILE_BUDGET` (at least 128 lanes per tile); lanes are rounded up to a multiple of 8, the
     tail of the last tile is padding.  Powers of two keep tiles aligned with a batch
     sharded over devices.
     """
-    budget = TILE_BUDGET if budget is None else budget
-    max_lanes = max(128, budget // max(rows, 1))
+    max_lanes = max(128, TILE_BUDGET // max(rows, 1))
     count = 1
     while -(-batch // count) > max_lanes:
         count *= 2
