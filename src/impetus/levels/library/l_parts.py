@@ -15,19 +15,16 @@ import math
 
 import numpy as np
 
-from ...engine.scenes import static_for_size
-from ..level import GREEN, NEUTRAL, RED
+from ..level import GREEN, NEUTRAL
 from ..sketch import LevelSketch
 from ..world import FLOOR_Y
+from . import parts
 from .parts import along
 
 
 def sketch(max_timesteps: int = 256, red_floor: bool = False, gravity=(0.0, -9.81)) -> LevelSketch:
     """An empty L level (floor, walls, ceiling), with a deadly floor when ``red_floor``."""
-    sk = LevelSketch(static_for_size("l"), max_timesteps, gravity)
-    if red_floor:
-        sk.set_floor_role(RED)
-    return sk
+    return parts.sketch("l", max_timesteps, red_floor, gravity)
 
 
 def bump(sk: LevelSketch, x: float, width: float, height: float, top: float) -> int:

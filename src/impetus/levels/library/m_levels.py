@@ -7,19 +7,15 @@ the first two channels of each kind.  Mechanisms (cars, arms, wall anchors) are 
 
 import math
 
-from ...engine.scenes import static_for_size
 from ..level import BLUE, GREEN, RED, Level
 from ..sketch import LevelSketch
 from ..world import FLOOR_Y
-from .parts import FLOOR, LEFT_WALL, RIGHT_WALL, along, car, static_anchor, two_link_arm
+from .parts import FLOOR, LEFT_WALL, RIGHT_WALL, along, car, sketch, static_anchor, two_link_arm
 from .registry import register
 
 
 def _sketch(max_timesteps: int = 256, red_floor: bool = False) -> LevelSketch:
-    sk = LevelSketch(static_for_size("m"), max_timesteps)
-    if red_floor:
-        sk.set_floor_role(RED)
-    return sk
+    return sketch("m", max_timesteps, red_floor)
 
 
 # --------------------------------------------------------------------------------------- cars

@@ -6,11 +6,20 @@ indices they made.  Units: metres and radians; angles are absolute (from +x, cou
 
 import math
 
-from ..level import GREEN, NEUTRAL
+from ...engine.scenes import static_for_size
+from ..level import GREEN, NEUTRAL, RED
 from ..sketch import LevelSketch
 from ..world import FLOOR_Y, wall_boxes
 
 FLOOR, LEFT_WALL, RIGHT_WALL, CEILING = 0, 1, 2, 3  # static polygon slots
+
+
+def sketch(size: str, max_timesteps: int = 256, red_floor: bool = False, gravity=(0.0, -9.81)) -> LevelSketch:
+    """An empty level of Kinetix size ``size`` (floor, walls, ceiling), with a deadly floor when ``red_floor``."""
+    sk = LevelSketch(static_for_size(size), max_timesteps, gravity)
+    if red_floor:
+        sk.set_floor_role(RED)
+    return sk
 
 
 def static_anchor(slot: int, point) -> tuple[float, float]:

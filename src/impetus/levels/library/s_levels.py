@@ -7,15 +7,15 @@ red kills.  Motor binding 0 and thruster binding 0 are the first action channels
 
 import numpy as np
 
-from ...engine.scenes import static_for_size
 from ..level import BLUE, GREEN, RED, Level
 from ..sketch import LevelSketch
 from ..world import FLOOR_Y
+from .parts import sketch
 from .registry import register
 
 
 def _sketch(max_timesteps: int = 256) -> LevelSketch:
-    return LevelSketch(static_for_size("s"), max_timesteps)
+    return sketch("s", max_timesteps)
 
 
 def _thrust_slide(mirror: bool) -> Level:
