@@ -7,11 +7,14 @@ Usage (from the repository root; the Jax2D venv as described in ../shared/anchor
 
 For each (size, batch) it runs Jax2D's anchor benchmark and ``impetus bench engine --json`` one
 after the other (so both see the same machine load) and prints a markdown table of steps/s,
-the ratio, compile times and our peak memory.
+the ratio, compile times and our peak memory.  Impetus sets XLA:CPU flags on import
+(``impetus._xla``); ``--jax2d-impetus-xla-flags`` runs Jax2D with the same flags, to compare
+the two engines under one XLA configuration.
 """
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,12 +24,13 @@ LEVEL_CACHE = str(Path(tempfile.gettempdir()) / "jax2d-level-cache")
 ANCHOR = Path(__file__).resolve().parents[2] / "shared" / "anchor-bench" / "bench_jax2d_engine.py"
 
 
-def jax2d(python: str, size: str, batch: int, reps: int) -> dict:
+def jax2d(python: str, size: str, batch: int, reps: int, xla_flags: str | None = None) -> dict:
+    env = None if xla_flags is None else {**os.environ, "XLA_FLAGS": xla_flags}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "r.json"
         subprocess.run([python, str(ANCHOR), "--sizes", size, "--batches", str(batch), "--reps", str(reps),
                         "--level-cache", LEVEL_CACHE, "--json-out", str(out)], check=True, capture_output=True,
-                       text=True)
+                       text=True, env=env)
         row = json.loads(out.read_text())["rows"][0]
     row["compile_total_s"] = row["trace_lower_s"] + row["compile_s"]
     return row
@@ -47,14 +51,20 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--devices", type=int, default=1)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--jax2d-impetus-xla-flags", action="store_true",
+                    help="also give Jax2D the XLA:CPU flags Impetus sets on import (impetus._xla.CPU_DEFAULTS)")
     args = ap.parse_args()
     rows = []
+    xla_flags = None
+    if args.jax2d_impetus_xla_flags:  # (importing impetus also sets them in this process's environment)
+        from impetus._xla import CPU_DEFAULTS
+        xla_flags = " ".join(CPU_DEFAULTS)
     print("| size | batch | Jax2D steps/s | Impetus steps/s | ratio | Jax2D compile s | Impetus compile s |"
           " Impetus peak RSS MiB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes.split(","):
         for batch in (int(b) for b in args.batches.split(",")):
-            ref = jax2d(args.jax2d_python, size, batch, args.reps)
+            ref = jax2d(args.jax2d_python, size, batch, args.reps, xla_flags)
             ours = impetus(size, batch, args.reps, args.devices if batch >= args.devices else 1)
             ref_rate = ref["steps_per_s_median"]
             ratio = ours["steps_per_s"] / ref_rate
