@@ -105,6 +105,26 @@ def test_nan_is_rolled_back_and_reported():
     np.testing.assert_array_equal(np.asarray(out.body.position), np.asarray(bad.body.position))
 
 
+def test_nan_in_one_lane_rolls_back_that_lane_only():
+    states = _stack(_scenes(3))
+    body = states.body
+    moving = np.flatnonzero(np.asarray(body.active[1] & (body.inverse_mass[1] > 0))[STATIC.num_static_polygons:])
+    i = STATIC.num_static_polygons + int(moving[0])
+    bad = states.replace(body=body.replace(angular_velocity=body.angular_velocity.at[1, i].set(jnp.nan)))
+    out = jax.jit(jax.vmap(step, in_axes=(0, None, None)))(bad, SimParams(), jnp.zeros(2))
+    np.testing.assert_array_equal(np.asarray(out.nonfinite), [False, True, False])
+    np.testing.assert_array_equal(np.asarray(out.body.position[1]), np.asarray(bad.body.position[1]))
+    assert not np.array_equal(np.asarray(out.body.position[0]), np.asarray(bad.body.position[0]))
+
+
+def test_finite_check_flags_nan_and_inf_but_not_huge_finite_values():
+    from impetus.engine.step import _finite_per_lane
+
+    lanes = jnp.zeros((3, 2, 4)).at[0, 1, 1].set(jnp.nan).at[2, 0, 2].set(-jnp.inf)
+    huge = jnp.full((5, 4), 3e38)
+    np.testing.assert_array_equal(np.asarray(_finite_per_lane((lanes, huge))), [True, False, False, True])
+
+
 def test_free_fall_matches_symplectic_euler():
     b = SceneBuilder(StaticSimParams(1, 1, 0, 0, num_static_polygons=0), gravity=(0.0, -10.0))
     b.add_box((50.0, 50.0), (0.1, 0.1), fixed=True)

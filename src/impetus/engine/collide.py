@@ -20,6 +20,7 @@ import jax.numpy as jnp
 from jaxtyping import Array, Bool, Float, Int
 
 from ._pytree import PyTreeNode
+from .lanes import materialise
 from .plan import Plan
 from .types import SimParams, SimState
 
@@ -64,40 +65,65 @@ def world_polygons(state: SimState, cos, sin):
     return (vx, vy, xx, xy, nx, ny, idx < n[:, None, :])
 
 
+def _columns(x):
+    """(n, V, L) -> V arrays (n, L), one per vertex slot."""
+    return [x[:, i] for i in range(x.shape[1])]
+
+
+def _arg_best(values, better):
+    """Best of a list of (n, L) arrays and its index; the first one wins ties (as ``argmax``)."""
+    best, index = values[0], jnp.zeros(values[0].shape, jnp.int32)
+    for i in range(1, len(values)):
+        take = better(values[i], best)
+        best, index = jnp.where(take, values[i], best), jnp.where(take, i, index)
+    return best, index
+
+
+def _pick(index, *columns):
+    """Select ``columns[k][index]`` (each a list over vertex slots of (n, L) arrays)."""
+    out = []
+    for cols in columns:
+        acc = cols[0]
+        for i in range(1, len(cols)):
+            acc = jnp.where(index == i, cols[i], acc)
+        out.append(acc)
+    return tuple(out)
+
+
 def _max_separation(p1, p2):
     """Largest over faces of polygon 1 of the smallest signed distance of polygon 2's vertices.
 
-    ``p*`` = (vx, vy, next_x, next_y, nx, ny, used), each (n, V, L).  Returns (n, L) twice.
+    ``p*`` = (vx, vy, next_x, next_y, nx, ny, used), each a list over vertex slots of (n, L)
+    arrays.  Returns ((n, L) separation, (n, L) face index).  The loops over the (few) vertex
+    slots are unrolled into elementwise code: reductions and ``argmax`` over a middle axis
+    are slow on XLA:CPU.
     """
     v1x, v1y, _, _, n1x, n1y, u1 = p1
     v2x, v2y, *_, u2 = p2
-    d = (n1x[:, :, None] * (v2x[:, None, :] - v1x[:, :, None])
-         + n1y[:, :, None] * (v2y[:, None, :] - v1y[:, :, None]))  # (n, V1, V2, L)
-    d = jnp.where(u2[:, None, :], d, _INF)
-    face = jnp.where(u1, jnp.min(d, axis=2), -_INF)
-    return jnp.max(face, axis=1), jnp.argmax(face, axis=1)
-
-
-def _pick(mask, *arrays):
-    """Select along the vertex axis (axis 1) with a one-hot ``mask`` (n, V, L)."""
-    return tuple(jnp.sum(mask * a, axis=1) for a in arrays)
+    faces = []
+    for i in range(len(v1x)):
+        least = None
+        for j in range(len(v2x)):
+            d = n1x[i] * (v2x[j] - v1x[i]) + n1y[i] * (v2y[j] - v1y[i])
+            d = jnp.where(u2[j], d, _INF)
+            least = d if least is None else jnp.minimum(least, d)
+        faces.append(jnp.where(u1[i], least, -_INF))
+    return _arg_best(faces, jnp.greater)
 
 
 def _polygon_polygon(pa, pb, flip_tolerance):
-    V = pa[0].shape[1]
+    pa, pb = tuple(_columns(f) for f in pa), tuple(_columns(f) for f in pb)
+    V = len(pa[0])
     sep_a, face_a = _max_separation(pa, pb)
     sep_b, face_b = _max_separation(pb, pa)
-    flip = sep_b > sep_a + flip_tolerance  # (n, L)
-    f3 = flip[:, None, :]
-    ref = tuple(jnp.where(f3, b, a) for a, b in zip(pa, pb, strict=True))
-    inc = tuple(jnp.where(f3, a, b) for a, b in zip(pa, pb, strict=True))
-    i1 = jnp.where(flip, face_b, face_a)
-    oh1 = (jnp.arange(V)[None, :, None] == i1[:, None, :]).astype(jnp.float32)
-    v11x, v11y, v12x, v12y, nx, ny = _pick(oh1, *ref[:6])
-    dots = jnp.where(inc[6], inc[4] * nx[:, None] + inc[5] * ny[:, None], _INF)
-    i2 = jnp.argmin(dots, axis=1)
-    oh2 = (jnp.arange(V)[None, :, None] == i2[:, None, :]).astype(jnp.float32)
-    v21x, v21y, v22x, v22y = _pick(oh2, *inc[:4])
+    flip = materialise(sep_b > sep_a + flip_tolerance)  # (n, L)
+    ref = tuple([jnp.where(flip, b, a) for a, b in zip(ca, cb, strict=True)] for ca, cb in zip(pa, pb, strict=True))
+    inc = tuple([jnp.where(flip, a, b) for a, b in zip(ca, cb, strict=True)] for ca, cb in zip(pa, pb, strict=True))
+    i1 = materialise(jnp.where(flip, face_b, face_a))
+    v11x, v11y, v12x, v12y, nx, ny = (materialise(x) for x in _pick(i1, *ref[:6]))
+    dots = [jnp.where(inc[6][i], inc[4][i] * nx + inc[5][i] * ny, _INF) for i in range(V)]
+    i2 = materialise(_arg_best(dots, jnp.less)[1])
+    v21x, v21y, v22x, v22y = (materialise(x) for x in _pick(i2, *inc[:4]))
     # clip the incident edge (v21 -> v22 runs against the reference edge) to the reference face
     tx, ty, upper1 = _unit(v12x - v11x, v12y - v11y)
     upper2 = (v21x - v11x) * tx + (v21y - v11y) * ty
@@ -113,24 +139,25 @@ def _polygon_polygon(pa, pb, flip_tolerance):
     ly = jnp.where(lo, v22y + t_lo * (v21y - v22y), v22y)
     ux = jnp.where(up, v22x + t_up * (v21x - v22x), v21x)
     uy = jnp.where(up, v22y + t_up * (v21y - v22y), v21y)
-    px, py = jnp.stack([lx, ux], axis=1), jnp.stack([ly, uy], axis=1)  # (n, 2, L)
-    seps = (px - v11x[:, None]) * nx[:, None] + (py - v11y[:, None]) * ny[:, None]
-    px, py = px - 0.5 * seps * nx[:, None], py - 0.5 * seps * ny[:, None]
     key = 1 + i1 + 8 * i2 + 64 * flip.astype(jnp.int32)
-    features = jnp.stack([key, key + 128], axis=1).astype(jnp.int32)
     sign = jnp.where(flip, -1.0, 1.0)
-    return sign * nx, sign * ny, px, py, seps, features
+    points = []
+    for x, y in ((lx, ly), (ux, uy)):
+        sep = (x - v11x) * nx + (y - v11y) * ny
+        points.append((x - 0.5 * sep * nx, y - 0.5 * sep * ny, sep))
+    nx, ny = sign * nx, sign * ny
+    px, py, seps = (jnp.stack(v, axis=1) for v in zip(*points, strict=True))  # (n, 2, L)
+    features = jnp.stack([key, key + 128], axis=1).astype(jnp.int32)
+    return nx, ny, px, py, seps, features
 
 
 def _polygon_circle(pa, cx, cy, radius):
     """Polygon (world-frame tuple) against circles centred at (cx, cy); normal polygon -> circle."""
-    vx, vy, xx, xy, nx, ny, used = pa
-    rx, ry = cx[:, None] - vx, cy[:, None] - vy
-    face = jnp.where(used, nx * rx + ny * ry, -_INF)
-    i1 = jnp.argmax(face, axis=1)
-    sep = jnp.max(face, axis=1)
-    oh = (jnp.arange(vx.shape[1])[None, :, None] == i1[:, None, :]).astype(jnp.float32)
-    v1x, v1y, v2x, v2y, n1x, n1y = _pick(oh, vx, vy, xx, xy, nx, ny)
+    vx, vy, xx, xy, nx, ny, used = (_columns(f) for f in pa)
+    face = [jnp.where(used[i], nx[i] * (cx - vx[i]) + ny[i] * (cy - vy[i]), -_INF) for i in range(len(vx))]
+    sep, i1 = _arg_best(face, jnp.greater)
+    i1 = materialise(i1)  # the separating-axis search has many consumers: run it once
+    sep, v1x, v1y, v2x, v2y, n1x, n1y = (materialise(x) for x in (sep, *_pick(i1, vx, vy, xx, xy, nx, ny)))
     u1 = (cx - v1x) * (v2x - v1x) + (cy - v1y) * (v2y - v1y)
     u2 = (cx - v2x) * (v1x - v2x) + (cy - v2y) * (v1y - v2y)
     in_v1 = (u1 < 0.0) & (sep > 1e-6)

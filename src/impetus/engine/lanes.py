@@ -93,3 +93,23 @@ def select_rows(table, mask):
     for i in range(1, table.shape[0]):
         total = total + table[i] * mask[i][extra]
     return total
+
+
+def materialise(x):
+    """``x`` unchanged, but computed once into memory instead of inside every consumer (XLA:CPU).
+
+    XLA fuses cheap elementwise producers into each of their consumers and recomputes them
+    there.  Long chains feeding many consumers therefore ran many times: ``cos`` and ``sin``
+    of the body angles inside every gathered polygon vertex, the separating-axis search inside
+    every manifold output (together 70 % of the narrow phase).  A division is expensive and is
+    never duplicated, so ``x`` is divided by a one the compiler cannot prove to be one:
+    ``round(sqrt(0 * x + 1))`` is exactly 1.0 for finite ``x`` (NaN where ``x`` is inf or NaN,
+    which the non-finite guard sees the same way; subnormals flush to zero as in any XLA:CPU
+    arithmetic).  Integers (exact below 2**24) and booleans
+    go through float32.  Only worth it where the result has several consumers.
+    """
+    if x.dtype == jnp.bool_:
+        return materialise(x.astype(jnp.float32)) > 0.5
+    if jnp.issubdtype(x.dtype, jnp.integer):
+        return materialise(x.astype(jnp.float32)).astype(x.dtype)
+    return x / jnp.round(jnp.sqrt(x * 0.0 + 1.0))

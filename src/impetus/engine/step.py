@@ -16,7 +16,7 @@ from jax.custom_batching import custom_vmap
 from .collide import Manifold, collide
 from .contact_solver import prepare_contacts
 from .joint_solver import per_scene_rows, prepare_joints
-from .lanes import from_lanes, from_tiles, tile_shape, to_lanes, to_tiles
+from .lanes import from_lanes, from_tiles, materialise, tile_shape, to_lanes, to_tiles
 from .motion import DPX, DPY, DQ, VX, VY, W, initial_motion
 from .plan import POINTS, Plan, make_plan
 from .solver import substeps
@@ -85,11 +85,15 @@ def _store_contacts(manifolds: dict[str, Manifold], imps, rows, lanes: int) -> C
                     feature=jnp.concatenate(parts["f"]), separation=jnp.concatenate(parts["s"]))
 
 
-def _finite_per_lane(tree):
-    """(L,) True where every float leaf is finite in that lane."""
-    oks = [jnp.all(jnp.isfinite(x).reshape(-1, x.shape[-1]), axis=0) for x in jax.tree_util.tree_leaves(tree)
-           if jnp.issubdtype(x.dtype, jnp.floating)]
-    return jnp.all(jnp.stack(oks), axis=0)
+def _finite_per_lane(leaves):
+    """(L,) True where every element of the float ``leaves`` (each (..., L)) is finite in that lane.
+
+    ``sum(x * 0)`` is 0 for finite x and NaN as soon as one element is inf or NaN.  Written as one
+    sum over a concatenation: a float sum over the row axis is vectorised over lanes on XLA:CPU,
+    per-leaf boolean ``all`` reductions were not (they cost 20 % of an M step).
+    """
+    rows = jnp.concatenate([x.reshape(-1, x.shape[-1]) for x in leaves])
+    return jnp.isfinite(jnp.sum(rows * 0.0, axis=0))
 
 
 @jax.named_scope("finalize")
@@ -105,7 +109,10 @@ def finalize(state: SimState, params: SimParams, V, D, manifolds, imps, rows, ji
                                   lower_impulse=jimps.lower, upper_impulse=jimps.upper),
         contacts=_store_contacts(manifolds, imps, rows, V.shape[-1]),
     )
-    ok = _finite_per_lane((new.body, new.joint, new.contacts))
+    b, j, c = new.body, new.joint, new.contacts
+    ok = _finite_per_lane((b.position, b.rotation, b.velocity, b.angular_velocity, j.linear_impulse,
+                           j.angular_impulse, j.motor_impulse, j.lower_impulse, j.upper_impulse,
+                           c.normal_impulse, c.tangent_impulse, c.separation))
     rolled_back = state.replace(nonfinite=jnp.ones_like(state.nonfinite))
     return jax.tree_util.tree_map(lambda a, b: jnp.where(ok, a, b), new, rolled_back)
 
@@ -116,7 +123,7 @@ def step_lanes(state: SimState, params: SimParams, actions) -> SimState:
     plan = make_plan(static)
     h = params.dt / static.num_substeps
     motor, thrust = split_actions(actions, static)
-    cos, sin = jnp.cos(state.body.rotation), jnp.sin(state.body.rotation)
+    cos, sin = materialise(jnp.cos(state.body.rotation)), materialise(jnp.sin(state.body.rotation))
     movable = movable_mask(state, static)
     accel = external_accelerations(state, params, thrust, cos, sin, movable)
     manifolds = collide(state, params, plan, cos, sin)
