@@ -198,7 +198,7 @@ def _finish(state: SimState, params: SimParams, ia, ib, real, nx, ny, px, py, se
     margin = params.speculative_distance + params.dt * closing
     allowed = (real & body.active[ia] & body.active[ib]
                & modes_allow(body.collision_mode[ia], body.collision_mode[ib]))
-    valid = (seps < margin) & allowed[:, None]
+    valid = materialise((seps < margin) & allowed[:, None])  # read by the solver rows and the caches
     return Manifold(nx=nx, ny=ny, px=px, py=py, separation=seps, feature=jnp.where(valid, features, 0), valid=valid)
 
 

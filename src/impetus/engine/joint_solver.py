@@ -20,7 +20,7 @@ from jaxtyping import Array, Float, Int
 from ._pytree import PyTreeNode
 from .contact_solver import Softness, _accumulate, _clamp, make_softness
 from .geometry import safe_inverse
-from .lanes import onehot, select_rows
+from .lanes import materialise, onehot, select_rows
 from .motion import DPX, DPY, DQ, DQC, DQS, VX, VY, W
 from .types import SimParams, SimState
 
@@ -182,7 +182,7 @@ def joint_pass(V, D, r: JointRows, imp: JointImpulses, soft: Softness, h, use_bi
         Va, Vb = select_rows(V, oa), select_rows(V, ob)
         Da, Db = select_rows(D, oa), select_rows(D, ob)
         new_a, new_b, acc = _solve_one(row, acc, Va, Vb, Da, Db, soft, h, use_bias, warm)
-        new_a, new_b, acc = jax.lax.optimization_barrier((new_a, new_b, acc))  # see solver.contact_pass
+        new_a, new_b, acc = jax.tree_util.tree_map(materialise, (new_a, new_b, acc))  # once, not per row of V
         V = jnp.where(oa[:, None] > 0, new_a[None], V)
         V = jnp.where(ob[:, None] > 0, new_b[None], V)
         return V, acc

@@ -40,7 +40,7 @@ def movable_mask(state: SimState, static: StaticSimParams):
 def external_accelerations(state: SimState, params: SimParams, thrust, cos, sin, movable):
     """(N, 3, L) linear and angular acceleration of every body from gravity and thrusters."""
     body, th = state.body, state.thruster
-    N = body.position.shape[0]
+    N, T = body.position.shape[0], th.body.shape[0]
     owner = (jnp.arange(N)[None, :, None] == th.body[:, None, :]).astype(jnp.float32)  # (T, N, L)
     on = th.active & per_scene_rows(body.active, th.body)
     c, s = per_scene_rows(cos, th.body), per_scene_rows(sin, th.body)
@@ -49,7 +49,8 @@ def external_accelerations(state: SimState, params: SimParams, thrust, cos, sin,
     fx, fy = magnitude * jnp.cos(direction), magnitude * jnp.sin(direction)
     ax, ay = th.anchor[:, 0], th.anchor[:, 1]
     torque = (c * ax - s * ay) * fy - (s * ax + c * ay) * fx
-    wrench = jnp.sum(owner[:, :, None] * jnp.stack([fx, fy, torque], axis=1)[:, None], axis=0)  # (N, 3, L)
+    per_thruster = owner[:, :, None] * jnp.stack([fx, fy, torque], axis=1)[:, None]  # (T, N, 3, L)
+    wrench = sum(per_thruster[t] for t in range(T)) if T else jnp.zeros((N, 3, *fx.shape[1:]))  # unrolled
     scale = jnp.stack([body.inverse_mass, body.inverse_mass, body.inverse_inertia], axis=1)
     gravity = jnp.concatenate([jnp.broadcast_to(state.gravity[None], (N, 2, *state.gravity.shape[1:])),
                                jnp.zeros_like(body.rotation)[:, None]], axis=1)
@@ -92,8 +93,14 @@ def _finite_per_lane(leaves):
     sum over a concatenation: a float sum over the row axis is vectorised over lanes on XLA:CPU,
     per-leaf boolean ``all`` reductions were not (they cost 20 % of an M step).
     """
-    rows = jnp.concatenate([x.reshape(-1, x.shape[-1]) for x in leaves])
-    return jnp.isfinite(jnp.sum(rows * 0.0, axis=0))
+    rows = [x.reshape(-1, x.shape[-1]) for x in leaves]
+    count = sum(r.shape[0] for r in rows)
+    pad = (1 << max(count - 1, 0).bit_length()) - count
+    rows = jnp.concatenate([*rows, jnp.zeros((pad, rows[0].shape[-1]), rows[0].dtype)]) * 0.0
+    while rows.shape[0] > 1:  # pairwise halving: one vectorised loop over lanes, no reduce op
+        half = rows.shape[0] // 2
+        rows = rows[:half] + rows[half:]
+    return jnp.isfinite(rows[0])
 
 
 @jax.named_scope("finalize")
