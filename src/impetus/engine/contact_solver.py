@@ -180,20 +180,22 @@ def _separation(r: ContactRows, k: int, DA, DB):
     return dx * r.nx + dy * r.ny + r.base_separation[:, k]
 
 
-def solve(r: ContactRows, imp: ContactImpulses, A, B, DA, DB, params: SimParams, h, use_bias: bool):
-    """One soft (``use_bias``) or rigid (relax) pass over the points, normal then friction."""
+def solve(r: ContactRows, imp: ContactImpulses, A, B, DA, DB, params: SimParams, h, use_bias):
+    """One soft (``use_bias``) or rigid (relax) pass over the points, normal then friction.
+
+    ``use_bias`` is a bool, possibly traced: the solver runs both passes through one compiled loop.
+    """
     bodies = _Bodies(A, B)
     K = r.active.shape[1]
     new_normal, new_max, new_tangent = [], [], []
     for k in range(K):
         s = _separation(r, k, DA, DB)
         speculative = s > 0.0
-        if use_bias:
-            bias = jnp.where(speculative, s / h, jnp.maximum(r.soft.bias_rate * s, -params.contact_push_max))
-            mass_scale = jnp.where(speculative, 1.0, r.soft.mass_scale)
-            impulse_scale = jnp.where(speculative, 0.0, r.soft.impulse_scale)
-        else:
-            bias, mass_scale, impulse_scale = jnp.where(speculative, s / h, 0.0), 1.0, 0.0
+        soft = ~speculative & use_bias
+        push = jnp.where(use_bias, jnp.maximum(r.soft.bias_rate * s, -params.contact_push_max), 0.0)
+        bias = jnp.where(speculative, s / h, push)
+        mass_scale = jnp.where(soft, r.soft.mass_scale, 1.0)
+        impulse_scale = jnp.where(soft, r.soft.impulse_scale, 0.0)
         dvx, dvy = bodies.relative_velocity(r, k)
         old, kn = imp.normal[:, k], r.normal_k[:, k]
         raw = (-mass_scale * (dvx * r.nx + dvy * r.ny + bias) - impulse_scale * old * kn) / kn

@@ -106,7 +106,7 @@ def _scalar_row(k, velocity_error, bias, mass_scale, impulse_scale, accumulated,
     return (-mass_scale * (velocity_error + bias) - impulse_scale * accumulated * k) * mask / k
 
 
-def _solve_one(r: JointRows, imp: JointImpulses, Va, Vb, Da, Db, soft: Softness, h, use_bias: bool, warm: bool):
+def _solve_one(r: JointRows, imp: JointImpulses, Va, Vb, Da, Db, soft: Softness, h, use_bias, warm: bool):
     """Solve one joint (fields (L,)) against its bodies' motion rows Va, Vb (3, L), Da, Db (5, L)."""
     vax, vay, wa, vbx, vby, wb = Va[VX], Va[VY], Va[W], Vb[VX], Vb[VY], Vb[W]
     ca, sa, cb, sb = Da[DQC], Da[DQS], Db[DQC], Db[DQS]
@@ -119,8 +119,10 @@ def _solve_one(r: JointRows, imp: JointImpulses, Va, Vb, Da, Db, soft: Softness,
         vax, vay, wa = vax - ma * lx, vay - ma * ly, wa - Ia * (rax * ly - ray * lx + torque)
         vbx, vby, wb = vbx + mb * lx, vby + mb * ly, wb + Ib * (rbx * ly - rby * lx + torque)
         return jnp.stack([vax, vay, wa]), jnp.stack([vbx, vby, wb]), imp
-    bias_rate, mass_scale, impulse_scale = (
-        (soft.bias_rate, soft.mass_scale, soft.impulse_scale) if use_bias else (0.0, 1.0, 0.0))
+    # soft rows when use_bias (a bool, possibly traced), rigid rows without bias (relax) otherwise
+    bias_rate = jnp.where(use_bias, soft.bias_rate, 0.0)
+    mass_scale = jnp.where(use_bias, soft.mass_scale, 1.0)
+    impulse_scale = jnp.where(use_bias, soft.impulse_scale, 0.0)
     angle = r.angle + Db[DQ] - Da[DQ]
     # weld: relative angle row
     d = _scalar_row(r.axial_k, wb - wa, bias_rate * angle, mass_scale, impulse_scale, ang, r.weld * r.active)
@@ -134,11 +136,8 @@ def _solve_one(r: JointRows, imp: JointImpulses, Va, Vb, Da, Db, soft: Softness,
         acc = low if sign > 0 else upp
         C = sign * (angle - value)
         spec = C > 0.0
-        if use_bias:
-            bias = jnp.where(spec, C / h, soft.bias_rate * C)
-            ms, isc = jnp.where(spec, 1.0, soft.mass_scale), jnp.where(spec, 0.0, soft.impulse_scale)
-        else:
-            bias, ms, isc = jnp.where(spec, C / h, 0.0), 1.0, 0.0
+        bias = jnp.where(spec, C / h, bias_rate * C)
+        ms, isc = jnp.where(spec, 1.0, mass_scale), jnp.where(spec, 0.0, impulse_scale)
         raw = _scalar_row(r.axial_k, sign * (wb - wa), bias, ms, isc, acc, 1.0)
         new = _accumulate(acc, raw, r.limits * r.active)
         d = new - acc

@@ -79,11 +79,15 @@ def substeps(V, D, plan: Plan, params: SimParams, accel, movable, rows: ContactS
         V = integrate_velocities(V, accel, params, h)
         V, jimps = joint_pass(V, D, jrows, jimps, jsoft, h, warm=True)
         V, imps = contact_pass(V, D, plan, rows, imps, contact_fn(cs.warm_start))
-        V, jimps = joint_pass(V, D, jrows, jimps, jsoft, h, use_bias=True)
-        V, imps = contact_pass(V, D, plan, rows, imps, contact_fn(cs.solve, use_bias=True))
-        D = integrate_positions(V, D, movable, h)
-        V, jimps = joint_pass(V, D, jrows, jimps, jsoft, h, use_bias=False)
-        V, imps = contact_pass(V, D, plan, rows, imps, contact_fn(cs.solve, use_bias=False))
+        (V, D, imps, jimps), _ = jax.lax.scan(solve_then_relax, (V, D, imps, jimps), jnp.array([True, False]))
+        return (V, D, imps, jimps), None
+
+    def solve_then_relax(carry, use_bias):
+        """Soft solve and position update (``use_bias``), then the rigid relax pass: one compiled body."""
+        V, D, imps, jimps = carry
+        V, jimps = joint_pass(V, D, jrows, jimps, jsoft, h, use_bias=use_bias)
+        V, imps = contact_pass(V, D, plan, rows, imps, contact_fn(cs.solve, use_bias=use_bias))
+        D = jnp.where(use_bias, integrate_positions(V, D, movable, h), D)
         return (V, D, imps, jimps), None
 
     (V, D, imps, jimps), _ = jax.lax.scan(one, (V, D, imps, jimps), None, length=plan.static.num_substeps)
