@@ -89,9 +89,10 @@ def _store_contacts(manifolds: dict[str, Manifold], imps, rows, lanes: int) -> C
 def _finite_per_lane(leaves):
     """(L,) True where every element of the float ``leaves`` (each (..., L)) is finite in that lane.
 
-    ``sum(x * 0)`` is 0 for finite x and NaN as soon as one element is inf or NaN.  Written as one
-    sum over a concatenation: a float sum over the row axis is vectorised over lanes on XLA:CPU,
-    per-leaf boolean ``all`` reductions were not (they cost 20 % of an M step).
+    ``sum(x * 0)`` is 0 for finite x and NaN as soon as one element is inf or NaN.  The rows of all
+    leaves are concatenated (zero-padded to a power of two) and summed by pairwise halving: plain
+    adds that XLA:CPU fuses into one loop vectorised over lanes.  Per-leaf boolean ``all``
+    reductions cost ~2 ms of a 12 ms M step; a ``jnp.sum`` over rows went to a slow YNNPACK reduce.
     """
     rows = [x.reshape(-1, x.shape[-1]) for x in leaves]
     count = sum(r.shape[0] for r in rows)
