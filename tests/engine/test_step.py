@@ -44,6 +44,26 @@ def test_step_traces_once_for_many_scenes():
     assert len(traces) == 1
 
 
+def test_vmap_traces_only_the_batched_pipeline(monkeypatch):
+    """Under ``vmap`` the pipeline is traced once, in lane form (a ``custom_vmap`` also traced
+    the single-scene form: a second of every compile at size M); nested vmaps equal one."""
+    import importlib
+    step_module = importlib.import_module("impetus.engine.step")
+    lanes_seen = []
+    real = step_module.step_lanes
+    monkeypatch.setattr(step_module, "step_lanes",
+                        lambda s, p, a: lanes_seen.append(s.body.position.shape[-1]) or real(s, p, a))
+    states, actions = _stack(_scenes(6)), _actions(6)
+    flat = jax.jit(jax.vmap(step, in_axes=(0, None, 0)))(states, SimParams(), actions)
+    assert lanes_seen == [6]
+    nested = jax.jit(jax.vmap(jax.vmap(step, in_axes=(0, None, 0)), in_axes=(0, None, 0)))(
+        jax.tree_util.tree_map(lambda x: x.reshape(2, 3, *x.shape[1:]), states), SimParams(),
+        actions.reshape(2, 3, -1))
+    _close(flat, jax.tree_util.tree_map(lambda x: x.reshape(6, *x.shape[2:]), nested))
+    shapes = jax.eval_shape(step, _scenes(1)[0], SimParams(), actions[0])
+    assert jax.tree_util.tree_structure(shapes) == jax.tree_util.tree_structure(_scenes(1)[0])
+
+
 def _close(a, b):
     for x, y in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b), strict=True):
         np.testing.assert_allclose(np.asarray(x), np.asarray(y), rtol=1e-5, atol=1e-6)

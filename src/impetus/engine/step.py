@@ -11,7 +11,8 @@ the lane axis for one scene and its custom vmap rule moves a batch axis there.
 
 import jax
 import jax.numpy as jnp
-from jax.custom_batching import custom_vmap
+from jax.extend.core import Primitive
+from jax.interpreters import batching, mlir
 
 from .collide import Manifold, collide
 from .contact_solver import prepare_contacts
@@ -142,7 +143,62 @@ def step_lanes(state: SimState, params: SimParams, actions) -> SimState:
     return finalize(state, params, V, D, manifolds, imps, rows, jimps)
 
 
-@custom_vmap
+def _step_one(*leaves, treedef):
+    """The step of one scene on flat leaves: the pipeline with a lane axis of size 1."""
+    state, params, actions = jax.tree_util.tree_unflatten(treedef, leaves)
+    new = from_lanes(step_lanes(to_lanes(state, False), params, to_lanes(actions, False)), False)
+    return jax.tree_util.tree_leaves(new)
+
+
+def _step_batch(state, params, actions, params_batched):
+    """The step of a batch (leading axis of ``state`` and ``actions``; batched ``params`` leaves are (B,)).
+
+    Scenes go to the lane axis; large batches are stepped tile by tile (:func:`lanes.tile_shape`).
+    """
+    batch = state.body.active.shape[0]
+    count, lanes = tile_shape(batch, make_plan(state.static).num_pairs)
+    if count == 1:  # batched params are (B,) and broadcast against the lane axis as they are
+        return from_lanes(step_lanes(to_lanes(state, True), params, to_lanes(actions, True)), True)
+    p_leaves, p_def = jax.tree_util.tree_flatten(params)
+    batched = [x for x, b in zip(p_leaves, params_batched, strict=True) if b]
+
+    def one_tile(tile):
+        st, act, bat = tile
+        it = iter(bat)
+        leaves = [next(it) if b else x for x, b in zip(p_leaves, params_batched, strict=True)]
+        return step_lanes(st, jax.tree_util.tree_unflatten(p_def, leaves), act)
+
+    tiled = jax.tree_util.tree_map(lambda x: to_tiles(x, count, lanes), (state, actions, batched))
+    return jax.tree_util.tree_map(lambda x: from_tiles(x, batch), jax.lax.map(one_tile, tiled))
+
+
+def _vmap_rule(args, dims, *, treedef):
+    """Batching rule of :data:`step_p`: the whole batch runs through one lane-form pipeline."""
+    size = next(x.shape[d] for x, d in zip(args, dims, strict=True) if d is not None)
+    n_state, n_params, _ = (t.num_leaves for t in treedef.children())
+    mapped = [d is not None for d in dims]
+    # state and actions: batch axis first (broadcast where unbatched); params: batched leaves (B,)
+    leaves = [jnp.moveaxis(x, d, 0) if m else x if n_state <= i < n_state + n_params
+              else jnp.broadcast_to(x, (size, *x.shape))
+              for i, (x, d, m) in enumerate(zip(args, dims, mapped, strict=True))]
+    state, params, actions = jax.tree_util.tree_unflatten(treedef, leaves)
+    out = jax.tree_util.tree_leaves(_step_batch(state, params, actions, mapped[n_state:n_state + n_params]))
+    return out, [0] * len(out)
+
+
+def _abstract_step(*avals, treedef):
+    """The new state has the shapes and dtypes of the old one."""
+    return avals[:treedef.children()[0].num_leaves]
+
+
+step_p = Primitive("impetus_step")
+step_p.multiple_results = True
+step_p.def_abstract_eval(_abstract_step)
+step_p.def_impl(jax.jit(_step_one, static_argnames="treedef"))
+batching.primitive_batchers[step_p] = _vmap_rule
+mlir.register_lowering(step_p, mlir.lower_fun(_step_one, multiple_results=True))
+
+
 def step(state: SimState, params: SimParams, actions) -> SimState:
     """Advance one scene by ``params.dt``.
 
@@ -156,35 +212,14 @@ def step(state: SimState, params: SimParams, actions) -> SimState:
         The new state.  If the step produced a NaN or inf anywhere, the input state is
         returned instead with ``nonfinite`` set (it stays set).
 
-    ``jax.vmap(step)`` runs the batch through the same code with scenes laid out on the
-    innermost axis (see ``lanes``), so a batch of one equals the unbatched step bitwise.
-    Large batches are stepped in tiles of lanes, one tile after another
-    (:func:`lanes.tile_shape`), which keeps the solver's working set in cache.
+    ``step`` is one JAX primitive (``step_p``).  ``jax.vmap(step)`` runs the batch through
+    the same pipeline with scenes laid out on the innermost axis (see ``lanes``), so a
+    batch of one equals the unbatched step bitwise.  Large batches are stepped in tiles
+    of lanes, one tile after another (:func:`lanes.tile_shape`), which keeps the solver's
+    working set in cache.  Being a primitive, ``step`` is traced only in the form that
+    runs: under ``vmap`` the single-scene pipeline is never traced (a ``custom_vmap``
+    traced both, which cost a second of every compile).  It has no differentiation rule.
     """
-    return from_lanes(step_lanes(to_lanes(state, False), params, to_lanes(actions, False)), False)
-
-
-@step.def_vmap
-def _step_vmap(axis_size, in_batched, state, params, actions):
-    state_b, params_b, actions_b = in_batched
-    state, actions = (jax.tree_util.tree_map(
-        lambda x, b: x if b else jnp.broadcast_to(x[None], (axis_size, *x.shape)), tree, flags)
-        for tree, flags in ((state, state_b), (actions, actions_b)))
-    # batched params are (B,) and broadcast against the lane axis as they are
-    count, lanes = tile_shape(axis_size, make_plan(state.static).num_pairs)
-    if count == 1:
-        out = from_lanes(step_lanes(to_lanes(state, True), params, to_lanes(actions, True)), True)
-    else:
-        p_leaves, p_def = jax.tree_util.tree_flatten(params)
-        p_flags = jax.tree_util.tree_leaves(params_b)
-        batched = [x for x, b in zip(p_leaves, p_flags, strict=True) if b]
-
-        def one_tile(tile):
-            st, act, bat = tile
-            it = iter(bat)
-            leaves = [next(it) if b else x for x, b in zip(p_leaves, p_flags, strict=True)]
-            return step_lanes(st, jax.tree_util.tree_unflatten(p_def, leaves), act)
-
-        tiled = jax.tree_util.tree_map(lambda x: to_tiles(x, count, lanes), (state, actions, batched))
-        out = jax.tree_util.tree_map(lambda x: from_tiles(x, axis_size), jax.lax.map(one_tile, tiled))
-    return out, jax.tree_util.tree_map(lambda _: True, out)
+    leaves, treedef = jax.tree_util.tree_flatten((state, params, actions))
+    out = step_p.bind(*leaves, treedef=treedef)
+    return jax.tree_util.tree_unflatten(jax.tree_util.tree_structure(state), out)
