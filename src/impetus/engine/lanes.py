@@ -4,7 +4,7 @@ XLA:CPU (and GPUs) vectorise best when the scene batch is the innermost, contigu
 axis: every per-row quantity becomes a contiguous vector over scenes.  ``jax.vmap``
 instead puts the batch first, which made the solver 5x slower in our measurements.  So
 the core of the engine takes a :class:`SimState` whose leaves carry one extra trailing
-"lane" axis of size ``L`` (``L = 1`` for a single scene) and ``step`` has a custom vmap
+"lane" axis of size ``L`` (``L = 1`` for a single scene) and ``step`` (a JAX primitive) has a vmap
 rule that moves the batch axis to the lanes.  The same code therefore runs for one
 scene and for a batch, which also makes a batch of one bitwise equal to an unbatched
 call.

@@ -6,7 +6,8 @@
     finalize (poses, clipping, warm-start cache, NaN guard)
 
 The stages work in lane form (scenes on the last axis, see ``lanes``); ``step`` adds
-the lane axis for one scene and its custom vmap rule moves a batch axis there.
+the lane axis for one scene; under ``vmap`` (``step`` is a primitive with its own batching
+rule) the batch axis becomes the lane axis.
 """
 
 import jax
