@@ -3,7 +3,7 @@
 Usage (from the repository root; the Jax2D venv as described in ../shared/anchor-bench/README.md)::
 
     .venv/bin/python benchmarks/compare_engine.py --jax2d-python ~/anchor-venvs/kinetix/bin/python \
-        --sizes s,m,l --batches 1,256,2048,8192 [--devices 2] [--out out/compare_engine.json]
+        --sizes s,m,l --batches 1,256,2048,8192 [--devices auto|N] [--out out/compare_engine.json]
 
 For each (size, batch) it runs Jax2D's anchor benchmark and ``impetus bench engine --json`` one
 after the other (so both see the same machine load) and prints a markdown table of steps/s,
@@ -36,7 +36,7 @@ def jax2d(python: str, size: str, batch: int, reps: int, xla_flags: str | None =
     return row
 
 
-def impetus(size: str, batch: int, reps: int, devices: int) -> dict:
+def impetus(size: str, batch: int, reps: int, devices: str) -> dict:
     cmd = [sys.executable, "-m", "impetus.cli.main", "bench", "engine", "--size", size, "--batch", str(batch),
            "--reps", str(reps), "--devices", str(devices), "--json"]
     done = subprocess.run(cmd, check=True, capture_output=True, text=True)
@@ -49,7 +49,7 @@ def main() -> int:
     ap.add_argument("--sizes", default="m")
     ap.add_argument("--batches", default="2048")
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--devices", type=int, default=1)
+    ap.add_argument("--devices", default="auto", help="passed to impetus bench engine (auto: one per core)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--jax2d-impetus-xla-flags", action="store_true",
                     help="also give Jax2D the XLA:CPU flags Impetus sets on import (impetus._xla.CPU_DEFAULTS)")
@@ -60,17 +60,19 @@ def main() -> int:
         from impetus._xla import CPU_DEFAULTS
         xla_flags = " ".join(CPU_DEFAULTS)
     print("| size | batch | Jax2D steps/s | Impetus steps/s | ratio | Jax2D compile s | Impetus compile s |"
-          " Impetus peak RSS MiB |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+          " Impetus peak RSS MiB | Impetus devices |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes.split(","):
         for batch in (int(b) for b in args.batches.split(",")):
             ref = jax2d(args.jax2d_python, size, batch, args.reps, xla_flags)
-            ours = impetus(size, batch, args.reps, args.devices if batch >= args.devices else 1)
+            devices = args.devices if args.devices == "auto" or batch >= int(args.devices) else "1"
+            ours = impetus(size, batch, args.reps, devices)
             ref_rate = ref["steps_per_s_median"]
             ratio = ours["steps_per_s"] / ref_rate
             rows.append({"size": size, "batch": batch, "jax2d": ref, "impetus": ours, "ratio": ratio})
             print(f"| {size.upper()} | {batch} | {ref_rate:,.0f} | {ours['steps_per_s']:,.0f} | {ratio:.2f}x | "
-                  f"{ref['compile_total_s']:.1f} | {ours['compile_s']:.1f} | {ours['peak_rss_mb']:.0f} |",
+                  f"{ref['compile_total_s']:.1f} | {ours['compile_s']:.1f} | {ours['peak_rss_mb']:.0f} | "
+                  f"{ours['devices']} |",
                   flush=True)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

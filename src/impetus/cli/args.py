@@ -17,6 +17,11 @@ def positive(text: str) -> int:
     return value
 
 
+def positive_or_auto(text: str) -> int | str:
+    """A positive integer, or ``auto``."""
+    return "auto" if text.lower() == "auto" else positive(text)
+
+
 def size(text: str) -> str:
     if text.lower() not in ("s", "m", "l"):
         raise argparse.ArgumentTypeError(f"size must be s, m or l (got {text!r})")

@@ -2,7 +2,7 @@
 
 import json
 
-from .args import CLIError, positive, size
+from .args import CLIError, positive, positive_or_auto, size
 
 
 def register(sub) -> None:
@@ -17,8 +17,9 @@ def register(sub) -> None:
     eng.add_argument("--seed", type=int, default=0)
     eng.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     eng.add_argument("--cache", action="store_true", help="use the persistent compilation cache (compile_s ~ 0)")
-    eng.add_argument("--devices", type=positive, default=1,
-                     help="shard the batch over this many devices (on CPU: split the host into that many)")
+    eng.add_argument("--devices", type=positive_or_auto, default="auto",
+                     help="shard the batch over this many devices (on CPU: split the host into that many); "
+                          "auto (default): one per CPU core, or per accelerator, that divides the batch")
     eng.set_defaults(func=_engine)
     lev = bsub.add_parser("levels", help="generated levels/s (sample_level + to_sim_state)")
     lev.add_argument("--size", type=size, default="m")
@@ -80,10 +81,17 @@ def report(result: dict, columns: list[str], title: str, args, console) -> int:
 
 
 def _engine(args, console) -> int:
-    from .jaxsetup import use_host_devices
+    from .jaxsetup import largest_divisor, usable_cores, use_host_devices
 
-    use_host_devices(args.devices)
+    auto = args.devices == "auto"
+    devices = largest_divisor(args.batch, usable_cores()) if auto else args.devices
+    use_host_devices(devices, strict=not auto)
+    import jax
+
     from ..bench import engine
+
+    if auto:  # on an accelerator, or where JAX was started before us: the devices JAX has
+        devices = largest_divisor(args.batch, min(devices, jax.device_count()))
 
     if args.cache:
         from .jaxsetup import enable_compilation_cache
@@ -92,7 +100,7 @@ def _engine(args, console) -> int:
     progress = None if args.json else console.print
     try:
         result = engine.run(args.size, args.batch, args.steps, args.reps, args.min_seconds, args.seed, progress,
-                            args.devices)
+                            devices)
     except ValueError as err:
         raise CLIError(str(err)) from None
     cols = ["size", "batch", "devices", "steps_per_s", "spread", "compile_s", "peak_rss_mb", "device"]

@@ -19,11 +19,22 @@ def enable_compilation_cache(path: str | None = None) -> Path:
     return cache
 
 
-def use_host_devices(count: int) -> None:
+def largest_divisor(batch: int, limit: int) -> int:
+    """The largest ``d <= limit`` that divides ``batch`` (at least 1)."""
+    return max(d for d in range(1, max(limit, 1) + 1) if batch % d == 0)
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def use_host_devices(count: int, strict: bool = True) -> None:
     """Split the CPU into ``count`` XLA devices (call before JAX is first used).
 
     XLA:CPU runs one program mostly on one thread; sharding a batch over ``count`` host
     devices runs the shards on ``count`` threads.  On a GPU machine this is a no-op.
+    If JAX already runs with fewer devices, raise (``strict``) or leave it as it is.
     """
     import sys
 
@@ -33,7 +44,7 @@ def use_host_devices(count: int) -> None:
     if "jax" in sys.modules and flag not in os.environ.get("XLA_FLAGS", ""):
         import jax
 
-        if jax.device_count() < count:
+        if strict and jax.device_count() < count:
             raise RuntimeError(f"--devices {count}: JAX was initialised first with {jax.device_count()} device(s)")
         return
     os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " " + flag).strip()
