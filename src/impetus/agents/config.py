@@ -93,6 +93,7 @@ class RunConfig:
     """The outer loop: seeds, logging, evaluation and checkpoints (intervals in PPO updates)."""
 
     seed: int = 0
+    devices: int = 1  # data-parallel learners, one per device (CPU: host devices; GPUs); num_envs split evenly
     name: str = ""  # run folder name under run_dir; "" = <network>-<size>-<date>-<time>
     run_dir: str = "runs"
     log_every: int = 8  # PPO updates per jitted call; metrics are logged after each call
@@ -225,7 +226,7 @@ POSITIVE = ("frame_skip", "num_envs", "num_steps", "total_timesteps", "update_ep
             "head_width", "transformer_depth", "transformer_size", "transformer_encoder_size", "num_heads",
             "encoder_size", "embedding_dim", "flat_width", "log_every", "eval_attempts", "num_gifs",
             "level_period", "buffer_size", "temperature", "topk_k", "score_batch_size", "score_num_batches",
-            "score_steps", "num_to_save", "buffer_update_every")
+            "score_steps", "num_to_save", "buffer_update_every", "devices")
 
 
 def _field_index() -> dict[str, tuple[str, str]]:
@@ -367,6 +368,7 @@ def validate(config: TrainConfig) -> None:
     if config.batch_size % config.ppo.num_minibatches:
         raise ConfigError(f"num_envs * num_steps ({config.batch_size}) must be divisible by num_minibatches "
                           f"({config.ppo.num_minibatches})")
+    validate_devices(config)
     net = config.network
     if net.network == "transformer" and not net.full_attention_mask and net.num_heads % 4:
         raise ConfigError(f"num_heads ({net.num_heads}) must be a multiple of 4 (one group per attention "
@@ -380,6 +382,18 @@ def validate(config: TrainConfig) -> None:
         if not 0.0 <= flat[name] <= 1.0:
             raise ConfigError(f"bad value for {name}: {flat[name]!r}; must be in [0, 1]")
     validate_curriculum(config)
+
+
+def validate_devices(config: TrainConfig) -> None:
+    """Raise :class:`ConfigError` where ``run.devices`` learners cannot split the work evenly."""
+    devices, ppo = config.run.devices, config.ppo
+    if devices == 1:
+        return
+    if ppo.num_envs % devices:
+        raise ConfigError(f"num_envs ({ppo.num_envs}) must be divisible by devices ({devices})")
+    if (ppo.num_envs // devices * ppo.num_steps) % ppo.num_minibatches:
+        raise ConfigError(f"num_envs / devices * num_steps ({ppo.num_envs // devices * ppo.num_steps}) must be "
+                          f"divisible by num_minibatches ({ppo.num_minibatches})")
 
 
 def validate_curriculum(config: TrainConfig) -> None:

@@ -118,7 +118,8 @@ class TrainingRun:
         """Evaluate the current parameters on the eval set; log and write ``eval/update_N.json``."""
         key = jax.random.fold_in(jax.random.key(self.config.run.seed + 1), self.update)
         modes = ("stochastic", "deterministic") if self.config.run.eval_deterministic else ("stochastic",)
-        results = {mode: self.evaluator(self.state.params, key, mode).summarize() for mode in modes}
+        params = self._params_on_one_device()
+        results = {mode: self.evaluator(params, key, mode).summarize() for mode in modes}
         for mode, summary in results.items():
             scalars = {f"eval_{mode}/{k}": v for k, v in summary["overall"].items()}
             for level, stats in summary["levels"].items():
@@ -134,6 +135,11 @@ class TrainingRun:
         self.last_eval = record
         return record
 
+    def _params_on_one_device(self):
+        """The parameters on the first device: with ``run.devices > 1`` they are replicated over all,
+        and evaluation would otherwise run once per device."""
+        return jax.device_put(self.state.params, jax.devices()[0])
+
     def write_gifs(self) -> list[Path]:
         """One GIF (deterministic policy) for each of the first ``run.num_gifs`` eval levels."""
         from ..render.video import write_video
@@ -143,7 +149,7 @@ class TrainingRun:
         for i, name in enumerate(levels.names[:self.config.run.num_gifs]):
             level = jax.tree_util.tree_map(lambda x, i=i: x[i], levels.levels)
             frames = record_episode(train.env.core, env_params(self.config), train.network.apply, train.dist,
-                                    self.state.params, level, jax.random.key(self.update))
+                                    self._params_on_one_device(), level, jax.random.key(self.update))
             path = self.run_dir / "gifs" / f"{name.replace('/', '_')}_update_{self.update:08d}.gif"
             path.parent.mkdir(exist_ok=True)
             write_video(frames, path, fps=15)

@@ -68,8 +68,9 @@ def _flatten(tree, n: int):
 class Train:
     """The training functions of one config (module docstring); build with :func:`make_train`."""
 
-    def __init__(self, config: TrainConfig, train_levels: Level | None = None):
+    def __init__(self, config: TrainConfig, train_levels: Level | None = None, axis_name: str | None = None):
         self.config = config
+        self.axis_name = axis_name  # set by ``parallel.ParallelTrain``: one learner per device along this axis
         self.env = BatchedEnv(config, train_levels)
         self.dist = distribution_for(self.env.action_space())
         self.network = make_network(config.network, self.dist)
@@ -93,6 +94,7 @@ class Train:
 
     def _init(self, key: jax.Array) -> TrainState:
         k_params, k_env, k_train = jax.random.split(key, 3)
+        k_env = self._per_device(k_env)
         params = self.init_params(k_params)
         curriculum = None
         if self.curriculum is None:
@@ -112,6 +114,8 @@ class Train:
         grad_fn = jax.value_and_grad(ppo_loss, has_aux=True)
         (_, metrics), grads = grad_fn(params, self.network.apply, self.dist, batch, c.clip_eps, c.vf_coef,
                                       c.ent_coef, c.clip_value_loss, c.normalize_advantages)
+        if self.axis_name is not None:  # data parallel: every learner applies the mean gradient
+            grads = jax.lax.pmean(grads, self.axis_name)
         updates, opt_state = self.optimizer.update(grads, opt_state, params)
         metrics["grad_norm"] = _tree_norm(grads)
         return (optax.apply_updates(params, updates), opt_state), metrics
@@ -126,6 +130,7 @@ class Train:
         """One PPO update (rollout, GAE, epochs of minibatch steps)."""
         c = self.config
         key, k_roll, k_epochs = jax.random.split(state.key, 3)
+        k_roll, k_epochs = self._per_device(k_roll), self._per_device(k_epochs)
         env_state, obs, traj, last_value = self.rollout(state.params, state.env_state, state.obs, k_roll)
         next_values, terminated = bootstrap_inputs(traj, last_value, c.env.bootstrap_truncated)
         advantages, targets = gae(traj.reward, traj.value, next_values, terminated, traj.done, c.ppo.gamma,
@@ -144,7 +149,20 @@ class Train:
                                                              traj.episode_return, traj.value, advantages))
         state = TrainState(params=params, opt_state=opt_state, env_state=env_state, obs=obs, key=key,
                            update=state.update + 1, curriculum=curriculum)
-        return state, metrics
+        return state, self._across_devices(metrics)
+
+    def _per_device(self, key: jax.Array) -> jax.Array:
+        """``key`` made distinct per learner under data parallelism (unchanged otherwise)."""
+        if self.axis_name is None:
+            return key
+        return jax.random.fold_in(key, jax.lax.axis_index(self.axis_name))
+
+    def _across_devices(self, metrics: dict) -> dict:
+        """Under data parallelism: episode counts and sums added over learners, the rest averaged."""
+        if self.axis_name is None:
+            return metrics
+        summed = lambda k: k == "episodes" or k.endswith("_sum")  # noqa: E731
+        return {k: (jax.lax.psum if summed(k) else jax.lax.pmean)(v, self.axis_name) for k, v in metrics.items()}
 
     def _learn(self, state: TrainState, data: Batch, key: jax.Array):
         """``update_epochs`` passes of minibatch steps; skipped (NaN metrics) where the curriculum
@@ -187,16 +205,7 @@ class Train:
         return state, {**metrics, **{k: jnp.broadcast_to(v, (n,)) for k, v in extra.items()}}
 
     def _curriculum_step(self, state: TrainState, num_updates: int | None = None) -> tuple[TrainState, dict]:
-        """Host loop over periods: the jitted period (its input holds no buffer, so every curriculum
-        shares one compiled program) then the jitted ``advance``; metrics stacked like ``updates``."""
-        n, period = num_updates or self.config.run.log_every, self.config.ued.level_period
-        chunks = []
-        for _ in range(-(-n // period)):
-            buffer = state.curriculum.buffer
-            state, metrics = self._period(state.replace(curriculum=state.curriculum.replace(buffer=None)))
-            state, extra = self._advance(state.replace(curriculum=state.curriculum.replace(buffer=buffer)))
-            chunks.append({**metrics, **{k: jnp.broadcast_to(v, (period,)) for k, v in extra.items()}})
-        return state, jax.tree_util.tree_map(lambda *xs: jnp.concatenate(xs), *chunks)
+        return curriculum_updates(self._period, self._advance, self.config, state, num_updates)
 
     def __call__(self, key: jax.Array) -> tuple[TrainState, dict]:
         """Train from scratch for ``config.num_updates`` updates (everything inside one jit)."""
@@ -207,6 +216,20 @@ class Train:
         return jax.jit(lambda k: self.updates(start(k), self.config.num_updates))(key)
 
 
+def curriculum_updates(period, advance, config: TrainConfig, state: TrainState, num_updates: int | None = None):
+    """Host loop over level periods: the jitted ``period`` of updates (its input holds no buffer, so
+    every curriculum shares one compiled program) then the jitted ``advance``; ``num_updates``
+    (default ``run.log_every``) rounded up to whole periods, metrics stacked ``(updates,)``."""
+    n, length = num_updates or config.run.log_every, config.ued.level_period
+    chunks = []
+    for _ in range(-(-n // length)):
+        buffer = state.curriculum.buffer
+        state, metrics = period(state.replace(curriculum=state.curriculum.replace(buffer=None)))
+        state, extra = advance(state.replace(curriculum=state.curriculum.replace(buffer=buffer)))
+        chunks.append({**metrics, **{k: jnp.broadcast_to(v, (length,)) for k, v in extra.items()}})
+    return state, jax.tree_util.tree_map(lambda *xs: jnp.concatenate(xs), *chunks)
+
+
 def make_train(config: TrainConfig, train_levels: Level | None = None) -> Train:
     """The training functions of ``config``; ``train_levels`` (stacked) override ``env.train_levels``
     (``None`` with ``train_levels=random`` trains on generated levels)."""
@@ -214,6 +237,10 @@ def make_train(config: TrainConfig, train_levels: Level | None = None) -> Train:
         from .levelsets import load_level_set
 
         train_levels = load_level_set(config.env.train_levels, make_config_static(config)).levels
+    if config.run.devices > 1:
+        from .parallel import ParallelTrain
+
+        return ParallelTrain(config, train_levels)
     return Train(config, train_levels)
 
 

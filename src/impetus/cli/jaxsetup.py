@@ -36,15 +36,24 @@ def use_host_devices(count: int, strict: bool = True) -> None:
     devices runs the shards on ``count`` threads.  On a GPU machine this is a no-op.
     If JAX already runs with fewer devices, raise (``strict``) or leave it as it is.
     """
-    import sys
-
     if count <= 1:
         return
     flag = f"--xla_force_host_platform_device_count={count}"
-    if "jax" in sys.modules and flag not in os.environ.get("XLA_FLAGS", ""):
+    if jax_started():
         import jax
 
         if strict and jax.device_count() < count:
             raise RuntimeError(f"--devices {count}: JAX was initialised first with {jax.device_count()} device(s)")
         return
     os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " " + flag).strip()
+
+
+def jax_started() -> bool:
+    """Whether JAX has created its backends (it reads ``XLA_FLAGS`` then, never again)."""
+    import sys
+
+    if "jax" not in sys.modules:
+        return False
+    from jax._src import xla_bridge  # no public API says whether the backends exist yet
+
+    return xla_bridge.backends_are_initialized()

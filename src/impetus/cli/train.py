@@ -24,20 +24,25 @@ def register(sub) -> None:
 
 
 def _setup(args, console):
+    from ..agents import checkpoint
     from ..agents.checkpoint import CheckpointError
     from ..agents.config import ConfigError, resolve
     from ..agents.levelsets import LevelSetError
     from ..agents.run import TrainingRun, default_run_name
     from ..levels import LevelError
     from .args import CLIError
+    from .jaxsetup import use_host_devices
 
     try:
         if args.resume:
             if args.overrides or args.init_from:
                 raise CLIError("--resume continues a run with its saved config; drop the overrides and --init-from")
+            saved = checkpoint.config_of(checkpoint.read(args.resume)[1], args.resume)
+            use_host_devices(saved.run.devices, strict=False)
             with console.status(f"resuming {args.resume} (compiling)"):
                 return TrainingRun.resume(args.resume)
         config = resolve(args.preset, args.overrides)
+        use_host_devices(config.run.devices, strict=False)  # on CPU: before JAX starts
         run_dir = Path(config.run.run_dir) / (config.run.name or default_run_name(config))
         if (run_dir / "checkpoints").exists():
             raise CLIError(f"{run_dir} already holds a run; use --resume {run_dir} or choose another name=")
@@ -53,8 +58,9 @@ def _setup(args, console):
 def _header(run, console) -> None:
     c = run.config
     console.print(f"[bold]impetus train[/bold]: {c.network.network} ({run.param_count:,} params) on "
-                  f"{c.env.train_levels} {c.env.size.upper()} levels, {c.ppo.num_envs} envs x {c.ppo.num_steps} "
-                  f"steps, {run.total_updates} updates ({run.total_updates * c.batch_size:,} env steps)")
+                  f"{c.env.train_levels} {c.env.size.upper()} levels, {c.ppo.num_envs} envs x {c.ppo.num_steps} steps"
+                  f"{f' on {c.run.devices} devices' if c.run.devices > 1 else ''}, {run.total_updates} updates "
+                  f"({run.total_updates * c.batch_size:,} env steps)")
     console.print(f"run folder: {run.run_dir}   (config.json, metrics.jsonl, eval/, checkpoints/)")
     console.print(f"TensorBoard: tensorboard --logdir {run.run_dir.parent}")
 
