@@ -77,5 +77,5 @@ def run(size: str = "m", network: str = "transformer", envs: int = 256, preset: 
         "seconds_per_update": steps_per_call / rate / updates,
         "spread": spread, "compile_s": compile_s, "reset": reset, "num_levels": num_levels,
         "timed_calls": sum(s.calls for s in samples), "device": device_name(), "peak_rss_mb": peak_rss_mb(),
-        "reps": reps, "physics_version": PHYSICS_VERSION, "jax_version": jax.__version__,
+        "devices": config.run.devices, "reps": reps, "physics_version": PHYSICS_VERSION, "jax_version": jax.__version__,
     }

@@ -60,6 +60,7 @@ def register(sub) -> None:
                     help="levels: restart on a fixed set of generated levels (as Kinetix's anchor); random: fresh ones")
     tr.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config override (repeatable)")
     tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--devices", type=positive, default=1, help="data-parallel learners (run.devices)")
     tr.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     tr.add_argument("--cache", action="store_true", help="use the persistent compilation cache")
     tr.set_defaults(func=_train)
@@ -136,6 +137,9 @@ def _levels(args, console) -> int:
 
 
 def _train(args, console) -> int:
+    from .jaxsetup import use_host_devices
+
+    use_host_devices(args.devices, strict=False)  # too few devices: a one-line ConfigError below
     from ..agents.config import ConfigError
     from ..bench import train
 
@@ -146,10 +150,10 @@ def _train(args, console) -> int:
     progress = None if args.json else console.print
     try:
         result = train.run(args.size, args.network, args.envs, args.preset, args.updates, args.reps,
-                           args.min_seconds, args.seed, args.reset, overrides=args.set, warmup=args.warmup,
-                           progress=progress)
+                           args.min_seconds, args.seed, args.reset, overrides=[*args.set, f"devices={args.devices}"],
+                           warmup=args.warmup, progress=progress)
     except ConfigError as err:
         raise CLIError(str(err)) from None
-    cols = ["size", "network", "preset", "envs", "params", "steps_per_s", "seconds_per_update", "spread", "compile_s",
-            "device"]
+    cols = ["size", "network", "preset", "envs", "devices", "params", "steps_per_s", "seconds_per_update", "spread",
+            "compile_s", "device"]
     return report(result, cols, "impetus bench train", args, console)
