@@ -78,10 +78,8 @@ def shard_batch(tree, num_devices: int):
     """Place a batch (leading axis) across the first ``num_devices`` devices (1: unchanged)."""
     if num_devices <= 1:
         return tree
-    from jax.sharding import Mesh, NamedSharding, PartitionSpec
+    from jax.sharding import NamedSharding, PartitionSpec
 
-    devices = jax.devices()[:num_devices]
-    if len(devices) < num_devices:
-        raise ValueError(f"asked for {num_devices} devices, JAX has {len(devices)}")
-    sharding = NamedSharding(Mesh(devices, ("batch",)), PartitionSpec("batch"))
-    return jax.device_put(tree, sharding)
+    from ..agents.parallel import AXIS, device_mesh
+
+    return jax.device_put(tree, NamedSharding(device_mesh(num_devices), PartitionSpec(AXIS)))
