@@ -45,6 +45,16 @@ def test_engine_shards_over_host_devices(devices, expected):
     assert r["devices"] == expected and r["batch"] == 6 and r["nonfinite_scenes"] == 0
 
 
+@pytest.mark.parametrize("reset", ["levels", "random"])
+def test_env_shards_over_host_devices(reset):
+    # random: the level pool's batch-level scalars are replicated, the per-env leaves split
+    out = run_cli("bench", "env", "--size", "s", "--batch", "4", "--steps", "2", "--num-levels", "2", "--reset", reset,
+                  "--devices", "2", *QUICK)
+    assert out.returncode == 0, out.stderr[-2000:]
+    r = json.loads(out.stdout)
+    assert (r["devices"], r["reset"], r["batch"]) == (2, reset, 4) and r["steps_per_s"] > 0
+
+
 def test_engine_batch_not_divisible_by_devices_is_one_line_error():
     out = run_cli("bench", "engine", "--size", "s", "--batch", "6", "--devices", "4", *QUICK)
     assert out.returncode == 2 and out.stdout == ""
@@ -62,8 +72,9 @@ def test_largest_divisor():
 
 
 def test_env_record(capsys):
-    r = bench_json(capsys, "env", "--size", "s", "--batch", "4", "--steps", "2", "--num-levels", "2")
+    r = bench_json(capsys, "env", "--size", "s", "--batch", "4", "--steps", "2", "--num-levels", "2", "--devices", "1")
     assert (r["benchmark"], r["size"], r["obs"], r["reset"], r["batch"]) == ("env", "s", "entity", "levels", 4)
+    assert r["devices"] == 1
     assert r["steps_per_s"] > 0 and r["physics_steps_per_s"] == pytest.approx(r["steps_per_s"] * r["frame_skip"])
 
 

@@ -70,13 +70,27 @@ def make_rollout(wrapped, step, batch: int, steps: int, params, per_env_keys: bo
     return rollout
 
 
+def shard_envs(tree, batch: int, devices: int):
+    """Split the leaves with a leading ``batch`` axis over ``devices`` devices; replicate the rest
+    (the level pool of ``AutoResetRandomWrapper`` holds batch-level scalars)."""
+    if devices <= 1:
+        return tree
+    from jax.sharding import NamedSharding, PartitionSpec
+
+    from ..agents.parallel import AXIS, device_mesh
+
+    mesh = device_mesh(devices)
+    spec = lambda x: PartitionSpec(AXIS) if x.ndim and x.shape[0] == batch else PartitionSpec()  # noqa: E731
+    return jax.tree_util.tree_map(lambda x: jax.device_put(x, NamedSharding(mesh, spec(x))), tree)
+
+
 def default_steps(batch: int) -> int:
     return 32 if batch <= 256 else 8
 
 
 def run(size: str = "m", obs: str = "entity", reset: str = "levels", batch: int = 2048, steps: int | None = None,
         reps: int = 3, min_seconds: float = 1.0, seed: int = 0, num_levels: int = 256,
-        final_observation: bool = False, progress=None, levels=None) -> dict:
+        final_observation: bool = False, progress=None, levels=None, devices: int = 1) -> dict:
     """Benchmark one configuration; returns the result record (``levels``: a stacked set to use
     instead of generating ``num_levels``)."""
     if reset not in RESET_MODES:
@@ -96,6 +110,9 @@ def run(size: str = "m", obs: str = "entity", reset: str = "levels", batch: int 
         obs0, state0 = jax.jit(reset_fn)(jax.random.split(key, batch), params)
     else:
         obs0, state0 = jax.jit(reset_fn)(key, params)
+    if batch % devices:
+        raise ValueError(f"batch {batch} is not divisible by --devices {devices}")
+    obs0, state0 = shard_envs((obs0, state0), batch, devices)
     fn = jax.jit(make_rollout(wrapped, step, batch, steps, params, reset == "levels"))
     carry = (state0, obs0, jax.random.fold_in(key, 1), jnp.zeros((), jnp.int32))
     say("compiling")
@@ -116,6 +133,7 @@ def run(size: str = "m", obs: str = "entity", reset: str = "levels", batch: int 
         "physics_steps_per_s": rate * frame_skip, "spread": spread, "compile_s": compile_s,
         "setup_s": setup_s, "episodes_ended_per_step": (int(carry[3]) - ended0) / max(timed_steps, 1),
         "final_observation": final_observation, "frame_skip": frame_skip, "num_levels": num_levels,
-        "device": device_name(), "peak_rss_mb": peak_rss_mb(), "reps": reps, "physics_version": PHYSICS_VERSION,
+        "device": device_name(), "devices": devices, "peak_rss_mb": peak_rss_mb(), "reps": reps,
+        "physics_version": PHYSICS_VERSION,
         "jax_version": jax.__version__,
     }

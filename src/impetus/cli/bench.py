@@ -44,6 +44,8 @@ def register(sub) -> None:
     env.add_argument("--num-levels", type=positive, default=256, help="size of the level set")
     env.add_argument("--final-obs", action="store_true", help="also build info['final_observation']")
     env.add_argument("--seed", type=int, default=0)
+    env.add_argument("--devices", type=positive_or_auto, default="auto",
+                     help="shard the envs over this many devices (as for bench engine; auto: one per core)")
     env.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     env.add_argument("--cache", action="store_true", help="use the persistent compilation cache")
     env.set_defaults(func=_env)
@@ -81,18 +83,24 @@ def report(result: dict, columns: list[str], title: str, args, console) -> int:
     return 0
 
 
-def _engine(args, console) -> int:
+def _devices(requested: int | str, batch: int) -> int:
+    """Split the host (before JAX starts) and return the device count to shard ``batch`` over;
+    ``auto``: one per usable CPU core (or per accelerator) that divides the batch."""
     from .jaxsetup import largest_divisor, usable_cores, use_host_devices
 
-    auto = args.devices == "auto"
-    devices = largest_divisor(args.batch, usable_cores()) if auto else args.devices
+    auto = requested == "auto"
+    devices = largest_divisor(batch, usable_cores()) if auto else requested
     use_host_devices(devices, strict=not auto)
-    import jax
-
-    from ..bench import engine
-
     if auto:  # on an accelerator, or where JAX was started before us: the devices JAX has
-        devices = largest_divisor(args.batch, min(devices, jax.device_count()))
+        import jax
+
+        devices = largest_divisor(batch, min(devices, jax.device_count()))
+    return devices
+
+
+def _engine(args, console) -> int:
+    devices = _devices(args.devices, args.batch)
+    from ..bench import engine
 
     if args.cache:
         from .jaxsetup import enable_compilation_cache
@@ -109,6 +117,7 @@ def _engine(args, console) -> int:
 
 
 def _env(args, console) -> int:
+    devices = _devices(args.devices, args.batch)
     from ..bench import env
 
     if args.cache:
@@ -116,9 +125,13 @@ def _env(args, console) -> int:
 
         enable_compilation_cache()
     progress = None if args.json else console.print
-    result = env.run(args.size, args.obs, args.reset, args.batch, args.steps, args.reps, args.min_seconds, args.seed,
-                     args.num_levels, args.final_obs, progress)
-    cols = ["size", "obs", "reset", "batch", "steps_per_s", "physics_steps_per_s", "spread", "compile_s", "device"]
+    try:
+        result = env.run(args.size, args.obs, args.reset, args.batch, args.steps, args.reps, args.min_seconds,
+                         args.seed, args.num_levels, args.final_obs, progress, devices=devices)
+    except ValueError as err:
+        raise CLIError(str(err)) from None
+    cols = ["size", "obs", "reset", "batch", "devices", "steps_per_s", "physics_steps_per_s", "spread", "compile_s",
+            "device"]
     return report(result, cols, "impetus bench env", args, console)
 
 
