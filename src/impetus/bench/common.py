@@ -74,12 +74,18 @@ def cpu_rate(samples, items_per_call: int) -> float:
     return items_per_call * sum(s.calls for s in samples) / cpu if cpu > 0 else float("nan")
 
 
-def shard_batch(tree, num_devices: int):
-    """Place a batch (leading axis) across the first ``num_devices`` devices (1: unchanged)."""
+def shard_batch(tree, num_devices: int, batch: int):
+    """Split the leaves with a leading ``batch`` axis over the first ``num_devices`` devices and
+    replicate the rest (the level pool of ``AutoResetRandomWrapper`` holds batch-level scalars);
+    1: unchanged.  A batch that does not divide evenly is a one-line ``ValueError``."""
+    if batch % num_devices:
+        raise ValueError(f"batch {batch} is not divisible by --devices {num_devices}")
     if num_devices <= 1:
         return tree
     from jax.sharding import NamedSharding, PartitionSpec
 
     from ..agents.parallel import AXIS, device_mesh
 
-    return jax.device_put(tree, NamedSharding(device_mesh(num_devices), PartitionSpec(AXIS)))
+    mesh = device_mesh(num_devices)
+    spec = lambda x: PartitionSpec(AXIS) if x.ndim and x.shape[0] == batch else PartitionSpec()  # noqa: E731
+    return jax.tree_util.tree_map(lambda x: jax.device_put(x, NamedSharding(mesh, spec(x))), tree)

@@ -58,9 +58,7 @@ def run(size: str = "m", batch: int = 2048, steps: int | None = None, reps: int 
     static = static_for_size(size)
     say = progress or (lambda msg: None)
     say(f"building {min(batch, 256)} random {size.upper()} scenes")
-    if batch % devices:
-        raise ValueError(f"batch {batch} is not divisible by --devices {devices}")
-    states = shard_batch(stacked_random_scenes(size, batch, seed), devices)
+    states = shard_batch(stacked_random_scenes(size, batch, seed), devices, batch)
     fn = jax.jit(make_rollout(static, steps, SimParams()))
     carry = (states, jax.random.key(seed))
     say("compiling")

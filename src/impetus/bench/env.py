@@ -21,7 +21,7 @@ import jax.numpy as jnp
 
 from ..engine import PHYSICS_VERSION
 from ..env import AutoResetFromSetWrapper, AutoResetRandomWrapper, ImpetusEnv, make_static_env_params
-from .common import cpu_rate, device_name, load_average, median_rate, peak_rss_mb, time_calls
+from .common import cpu_rate, device_name, load_average, median_rate, peak_rss_mb, shard_batch, time_calls
 
 RESET_MODES = ("levels", "random")
 
@@ -70,20 +70,6 @@ def make_rollout(wrapped, step, batch: int, steps: int, params, per_env_keys: bo
     return rollout
 
 
-def shard_envs(tree, batch: int, devices: int):
-    """Split the leaves with a leading ``batch`` axis over ``devices`` devices; replicate the rest
-    (the level pool of ``AutoResetRandomWrapper`` holds batch-level scalars)."""
-    if devices <= 1:
-        return tree
-    from jax.sharding import NamedSharding, PartitionSpec
-
-    from ..agents.parallel import AXIS, device_mesh
-
-    mesh = device_mesh(devices)
-    spec = lambda x: PartitionSpec(AXIS) if x.ndim and x.shape[0] == batch else PartitionSpec()  # noqa: E731
-    return jax.tree_util.tree_map(lambda x: jax.device_put(x, NamedSharding(mesh, spec(x))), tree)
-
-
 def default_steps(batch: int) -> int:
     return 32 if batch <= 256 else 8
 
@@ -110,9 +96,7 @@ def run(size: str = "m", obs: str = "entity", reset: str = "levels", batch: int 
         obs0, state0 = jax.jit(reset_fn)(jax.random.split(key, batch), params)
     else:
         obs0, state0 = jax.jit(reset_fn)(key, params)
-    if batch % devices:
-        raise ValueError(f"batch {batch} is not divisible by --devices {devices}")
-    obs0, state0 = shard_envs((obs0, state0), batch, devices)
+    obs0, state0 = shard_batch((obs0, state0), devices, batch)
     fn = jax.jit(make_rollout(wrapped, step, batch, steps, params, reset == "levels"))
     carry = (state0, obs0, jax.random.fold_in(key, 1), jnp.zeros((), jnp.int32))
     say("compiling")
